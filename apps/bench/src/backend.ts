@@ -1,0 +1,115 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The tensor backends mempo can run on, best first. */
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** What the loaded backend is and how it was provisioned. */
+export interface BackendInfo {
+  name: BackendName;
+  /** npm package that provides it (`@tensorflow/tfjs-node-gpu` on CUDA machines). */
+  provider: string;
+  /** libtensorflow version for the native backend, null otherwise. */
+  tensorflowVersion: string | null;
+  /** tfjs-core version in this process. */
+  tfjsVersion: string;
+}
+
+const require = createRequire(import.meta.url);
+
+const HOW_TO_INSTALL: Record<BackendName, string> = {
+  tensorflow:
+    "run 'npm run setup' (it provisions libtensorflow from the tensorflow-cpu wheel and builds " +
+    "@tensorflow/tfjs-node); on a CUDA machine install @tensorflow/tfjs-node-gpu@4.22.0 instead",
+  wasm: "run 'npm ci' (the @tensorflow/tfjs-backend-wasm package is missing)",
+  cpu: "run 'npm ci' (the @tensorflow/tfjs-backend-cpu package is missing)",
+};
+
+function isInstalled(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Registers one backend with tfjs; throws with the installation fix when it cannot load. */
+async function register(name: BackendName): Promise<string> {
+  try {
+    switch (name) {
+      case 'tensorflow': {
+        // TF's C++ logging is noisy at INFO; keep warnings and errors unless the user asks for more.
+        process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+        // The GPU build registers the same 'tensorflow' backend; prefer it when the user installed it.
+        const pkg = isInstalled('@tensorflow/tfjs-node-gpu') ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+        await import(pkg);
+        return pkg;
+      }
+      case 'wasm':
+        await import('@tensorflow/tfjs-backend-wasm');
+        return '@tensorflow/tfjs-backend-wasm';
+      case 'cpu':
+        await import('@tensorflow/tfjs-backend-cpu');
+        return '@tensorflow/tfjs-backend-cpu';
+    }
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    throw new Error(`the '${name}' backend could not be loaded (${reason}): ${HOW_TO_INSTALL[name]}`);
+  }
+}
+
+function nativeVersion(): string | null {
+  const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+  return binding?.TF_Version ?? null;
+}
+
+const providers = new Map<BackendName, string>();
+
+/**
+ * Loads and activates a backend: `requested` (from `--backend`), else `MEMPO_BACKEND`, else the best one
+ * that loads (tensorflow → wasm → cpu). Asking for one that cannot load fails with how to install it.
+ *
+ * @example
+ * const info = await useBackend();            // best available
+ * await useBackend('cpu');                    // explicit
+ */
+export async function useBackend(requested = process.env.MEMPO_BACKEND): Promise<BackendInfo> {
+  if (requested !== undefined && requested !== '' && !BACKENDS.includes(requested as BackendName)) {
+    const source = process.env.MEMPO_BACKEND === requested ? 'MEMPO_BACKEND' : '--backend';
+    throw new Error(`${source} must be one of ${BACKENDS.join(', ')} (got '${requested}')`);
+  }
+  const candidates = requested ? [requested as BackendName] : [...BACKENDS];
+  let lastError: Error | undefined;
+  for (const name of candidates) {
+    try {
+      if (!providers.has(name)) providers.set(name, await register(name));
+      if (!(await tf.setBackend(name))) throw new Error(`tfjs refused to initialise the '${name}' backend`);
+      return {
+        name,
+        provider: providers.get(name)!,
+        tensorflowVersion: name === 'tensorflow' ? nativeVersion() : null,
+        tfjsVersion: tf.version_core,
+      };
+    } catch (err) {
+      lastError = err as Error;
+      if (requested) throw err;
+    }
+  }
+  throw lastError ?? new Error('no tensor backend could be loaded');
+}
+
+/** Names of the backends that load on this machine, best first (leaves the best one active). */
+export async function availableBackends(): Promise<BackendName[]> {
+  const found: BackendName[] = [];
+  for (const name of [...BACKENDS].reverse()) {
+    try {
+      await useBackend(name);
+      found.unshift(name);
+    } catch {
+      // not loadable here; the caller reports which ones did load
+    }
+  }
+  return found;
+}

@@ -1,0 +1,29 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// The dependency direction of ../shared/DESIGN.md, enforced on every import between workspace packages:
+// core-attention ← rim, iam; envs stands alone; ppo ← core-attention + envs (never a plugin); the bench app
+// composes everything.
+export const dependencyConstraints = [
+  { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core'] },
+  { sourceTag: 'scope:envs', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:ppo', onlyDependOnLibsWithTags: ['scope:core', 'scope:envs'] },
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:envs', 'scope:ppo'] },
+];
+
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.venv/**', '.nx/**', 'runs/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: dependencyConstraints },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+];

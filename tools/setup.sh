@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One-shot set-up of a fresh machine: Node dependencies, the native TensorFlow backend (provisioned from PyPI,
+# see tools/provision-libtensorflow.sh), the project-local Python virtualenv for the environments, and a
+# build of every package. Safe to re-run: each step skips what is already in place.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+python="${PYTHON:-python3}"
+step() { printf '\n== %s\n' "$*"; }
+started=$(date +%s)
+
+step "checking toolchain"
+node -e 'const [M,m]=process.versions.node.split(".").map(Number); if (M<20||(M===20&&m<10)) { console.error("mempo needs Node >= 20.10 (found "+process.version+")"); process.exit(1) }'
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "mempo needs Python >= 3.10 for the environments (set PYTHON=/path/to/python3)")'
+
+step "installing Node dependencies (npm ci; dependency install scripts run explicitly below)"
+# --ignore-scripts: the one dependency that needs an install step (tfjs-node's native addon) is built by the
+# provisioning step, which knows how to do it offline. package.json's allowScripts records the same policy
+# for npm versions that enforce it.
+npm ci --ignore-scripts --no-audit --no-fund
+
+step "provisioning the native TensorFlow backend"
+bash tools/provision-libtensorflow.sh
+
+step "creating the Python virtualenv for the environments (.venv)"
+venv="$root/.venv"
+req="$root/packages/envs/python/requirements.txt"
+stamp="$venv/.mempo-requirements"
+if [ -x "$venv/bin/python" ] && cmp -s "$req" "$stamp"; then
+  echo "virtualenv is up to date with $req"
+else
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+  cp "$req" "$stamp"
+fi
+
+step "building the packages"
+npx nx run-many -t build --outputStyle=static
+
+echo
+echo "set-up finished in $(( $(date +%s) - started )) s"

@@ -94,4 +94,4 @@ rm -rf "$deps" && mv "$deps.tmp" "$deps"
 echo "provision: building the tfjs-node addon from source against it"
 (cd "$root" && npm rebuild @tensorflow/tfjs-node --foreground-scripts)
 [ -f "$addon" ] || { echo "provision: the addon was not built ($addon missing)" >&2; exit 1; }
-node -e "const tf=require('$tfjs_node'); if (tf.getBackend()!=='tensorflow') process.exit(1); console.log('provision: tfjs-node loaded, backend', tf.getBackend(), 'TF', tf.version.tfjs, 'libtensorflow', tf.version['tfjs-node'])"
+node -e "const tf=require('$tfjs_node'); if (tf.getBackend()!=='tensorflow') process.exit(1); console.log('provision: tfjs-node loaded: backend', tf.getBackend() + ', libtensorflow', tf.backend().binding.TF_Version)"

@@ -6,3 +6,12 @@ export {
   inspectPythonEnv,
   type PythonEnvReport,
 } from './pythonRuntime.js';
+export type {
+  ObsArray,
+  ObservationSpace,
+  DiscreteActionSpace,
+  EpisodeStats,
+  StepInfo,
+  VecStepResult,
+  VecEnv,
+} from './vecEnv.js';

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Per-call options of a memory core. */
+export interface CoreCallOptions {
+  /** Dropout and other train-only behaviour are active only when true. */
+  training: boolean;
+}
+
+/** One step of a core. */
+export interface CoreStepResult {
+  /** Features for the actor/critic heads. [B, outputSize] */
+  output: tf.Tensor2D;
+  /** The next recurrent state, same shapes as the input state. */
+  state: tf.Tensor[];
+  /** What a study wants to plot (RIM: active mask, input attention; IAM: region attention). */
+  diagnostics?: Record<string, tf.Tensor>;
+}
+
+/** T steps of a core. */
+export interface CoreSequenceResult {
+  /** [T, B, outputSize] */
+  outputs: tf.Tensor3D;
+  /** State after the last step. */
+  state: tf.Tensor[];
+  /** Per-step diagnostics stacked on a leading time axis. */
+  diagnostics?: Record<string, tf.Tensor>;
+}
+
+/** JSON that is enough to rebuild a core (its `name` picks the constructor). */
+export interface CoreConfig {
+  name: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The plugin contract between a memory module and the agent (../shared/DESIGN.md, "The plugin contract").
+ *
+ * Input is a **set** of encoded observations `[B, N, F]` (N = 1 for a flat vector, N = H·W for a CNN map);
+ * the state is explicit; `sequence` resets the state of env b before step t wherever `starts[t][b] = 1`.
+ */
+export interface MemoryCore {
+  /** 'rim' | 'iam' | 'lstm' | 'gru' | 'fnn' | user-defined. */
+  readonly name: string;
+  /** Expected per-env input set shape `[N, F]`. */
+  readonly inputShape: readonly [number, number];
+  /** Width of the features handed to the heads. */
+  readonly outputSize: number;
+  /** Per-env shapes of the state tensors, e.g. `[[U, H], [U, H]]`; empty for a core without memory. */
+  readonly stateShapes: readonly (readonly number[])[];
+  /** Zero state for `batch` envs. */
+  initialState(batch: number): tf.Tensor[];
+  /** One step: x `[B, N, F]`. */
+  step(x: tf.Tensor3D, state: tf.Tensor[], opts: CoreCallOptions): CoreStepResult;
+  /** T steps: xs `[T, B, N, F]`, starts `[T, B]` (1 = zero env b's state before step t). */
+  sequence(xs: tf.Tensor4D, state0: tf.Tensor[], starts: tf.Tensor2D, opts: CoreCallOptions): CoreSequenceResult;
+  /** Trainable variables, for the optimizer. */
+  trainableVariables(): tf.Variable[];
+  /** Weights by stable, documented names. */
+  getWeights(): Record<string, tf.Tensor>;
+  /** Assigns weights by name; throws naming the first missing or mis-shaped entry. */
+  setWeights(weights: Record<string, tf.Tensor>): void;
+  /** JSON config, enough to rebuild the core. */
+  config(): CoreConfig;
+  /** Frees the core's variables. */
+  dispose(): void;
+}

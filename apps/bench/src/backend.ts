@@ -65,6 +65,14 @@ function nativeVersion(): string | null {
   return binding?.TF_Version ?? null;
 }
 
+/**
+ * The cpu backend prints an advert for tfjs-node on its first tensor in Node. Here the user chose cpu on
+ * purpose (tests, baselines), so the advert is noise; it is keyed on a private flag of the backend.
+ */
+function silenceCpuAdvert(): void {
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+}
+
 const providers = new Map<BackendName, string>();
 
 /**
@@ -86,6 +94,7 @@ export async function useBackend(requested = process.env.MEMPO_BACKEND): Promise
     try {
       if (!providers.has(name)) providers.set(name, await register(name));
       if (!(await tf.setBackend(name))) throw new Error(`tfjs refused to initialise the '${name}' backend`);
+      if (name === 'cpu') silenceCpuAdvert();
       return {
         name,
         provider: providers.get(name)!,

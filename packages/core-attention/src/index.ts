@@ -1,1 +1,29 @@
+import './registerGradients.js';
 export type { MemoryCore, CoreCallOptions, CoreStepResult, CoreSequenceResult, CoreConfig } from './memoryCore.js';
+export { maskStateAtStarts } from './episodeStarts.js';
+export { scanWithResets, sequenceByStep, type ScanStep } from './scanSequence.js';
+export { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';
+export { requirePositiveInt, requireRate, requireShape } from './validation.js';
+export { SeedStream, uniformInit, normalInit, glorotUniformInit } from './initializers.js';
+export { assignWeights, prefixNames, snapshotWeights, type NamedVariables } from './namedWeights.js';
+export { LSTMCell, type LSTMCellArgs, type LSTMState } from './lstmCell.js';
+export { GRUCell, type GRUCellArgs } from './gruCell.js';
+export { LSTMCore, type RecurrentCoreArgs } from './lstmCore.js';
+export { GRUCore } from './gruCore.js';
+export { FNNCore, type FNNCoreArgs } from './fnnCore.js';
+export { Dense, type DenseArgs } from './dense.js';
+export { GroupLinear, groupMatMul, type GroupLinearArgs } from './groupLinear.js';
+export { GroupLSTMCell, type GroupCellArgs } from './groupLstmCell.js';
+export { GroupGRUCell } from './groupGruCell.js';
+export {
+  MultiHeadAttention,
+  scaledDotProductAttention,
+  splitHeads,
+  mergeHeads,
+  type MultiHeadAttentionArgs,
+  type AttentionOptions,
+  type AttentionResult,
+  type SoftmaxAxis,
+  type ProjectionKind,
+} from './multiHeadAttention.js';
+export { blockGradient, stopGradient } from './stopGradient.js';

@@ -1,1 +1,7 @@
-export {};
+export { IAMStaticCore, type IAMStaticCoreArgs } from './iamStaticCore.js';
+export { IAMDynamicCore, type IAMDynamicCoreArgs } from './iamDynamicCore.js';
+export { createIAMCore } from './createIAMCore.js';
+export { InfluenceAttention, type InfluenceAttentionArgs, type InfluenceAttentionResult } from './influenceAttention.js';
+export { WAREHOUSE_D_SET, validateDSet, selectDSet } from './dSet.js';
+export { FeedForwardBranch } from './feedForwardBranch.js';
+export { RecurrentBranch, type IAMCellType } from './recurrentBranch.js';

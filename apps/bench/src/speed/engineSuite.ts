@@ -45,9 +45,9 @@ export const ENGINE_CASES: EngineCase[] = [
     name: 'conv2d fwd+bwd 256×84×84×4 → 32·8×8/4',
     setup: () => {
       const [x, w] = [normal([256, 84, 84, 4]), normal([8, 8, 4, 32])];
-      const loss = (input: tf.Tensor, filter: tf.Tensor) =>
-        tf.mean(tf.square(tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 4, 'valid')));
-      return { inputs: [x, w], run: () => tf.grads(loss)([x, w]) };
+      // The first layer's input is the observation, so training needs the filter gradient only (as in PPO).
+      const loss = (filter: tf.Tensor) => tf.mean(tf.square(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 4, 'valid')));
+      return { inputs: [x, w], run: () => tf.grad(loss)(w) };
     },
   },
 ];

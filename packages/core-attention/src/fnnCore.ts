@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, uniformInit } from './initializers.js';
+import type { CoreCallOptions, CoreConfig, CoreSequenceResult, CoreStepResult, MemoryCore } from './memoryCore.js';
+import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';
+import { requirePositiveInt } from './validation.js';
+
+/** Arguments of {@link FNNCore}. */
+export interface FNNCoreArgs {
+  /** F: features per input element. */
+  inputSize: number;
+  /** N: elements per input set (1 for a flat vector); the core flattens the set to N·F. Default 1. */
+  numElements?: number;
+  /** Width of the dense layer, also the output width. */
+  hiddenSize: number;
+  /** Seed for reproducible initialisation. */
+  seed?: number;
+}
+
+/**
+ * The memoryless baseline: `relu(flatten(x)·kernel + bias)`, no state (an empty state list).
+ * Weights: `dense.kernel` `[N·F, H]`, `dense.bias` `[H]`, both U(±1/√(N·F)) like PyTorch's `nn.Linear`.
+ *
+ * @example
+ * const core = new FNNCore({ inputSize: 64, hiddenSize: 128 });
+ * const { output } = core.step(x, [], { training: false }); // x [B, 1, 64] → [B, 128]
+ */
+export class FNNCore implements MemoryCore {
+  readonly name = 'fnn';
+  readonly inputShape: readonly [number, number];
+  readonly outputSize: number;
+  readonly stateShapes: readonly (readonly number[])[] = [];
+  /** `[N·F, H]` */
+  readonly kernel: tf.Variable;
+  /** `[H]` */
+  readonly bias: tf.Variable;
+  private readonly args: FNNCoreArgs;
+
+  constructor(args: FNNCoreArgs) {
+    const numElements = args.numElements ?? 1;
+    requirePositiveInt('numElements', numElements);
+    requirePositiveInt('inputSize', args.inputSize);
+    requirePositiveInt('hiddenSize', args.hiddenSize);
+    this.args = { ...args, numElements };
+    this.inputShape = [numElements, args.inputSize];
+    this.outputSize = args.hiddenSize;
+    const fanIn = numElements * args.inputSize;
+    const seeds = new SeedStream(args.seed);
+    this.kernel = tf.variable(uniformInit([fanIn, args.hiddenSize], 1 / Math.sqrt(fanIn), seeds.next()));
+    this.bias = tf.variable(uniformInit([args.hiddenSize], 1 / Math.sqrt(fanIn), seeds.next()));
+  }
+
+  initialState(_batch: number): tf.Tensor[] {
+    return [];
+  }
+
+  step(x: tf.Tensor3D, state: tf.Tensor[], _opts: CoreCallOptions): CoreStepResult {
+    requireSetInput('FNNCore', x, this.inputShape);
+    requireState('FNNCore', state, this.stateShapes, x.shape[0]);
+    const output = tf.tidy(() => tf.relu(tf.add(tf.matMul(flattenSet(x), this.kernel), this.bias)));
+    return { output: output as tf.Tensor2D, state: [] };
+  }
+
+  sequence(xs: tf.Tensor4D, state0: tf.Tensor[], starts: tf.Tensor2D, _opts: CoreCallOptions): CoreSequenceResult {
+    requireSetSequence('FNNCore', xs, this.inputShape);
+    const [T, B] = xs.shape;
+    requireState('FNNCore', state0, this.stateShapes, B);
+    if (starts.shape[0] !== T || starts.shape[1] !== B) {
+      throw new Error(`FNNCore: starts must have shape [${T},${B}] (got [${starts.shape.join(',')}])`);
+    }
+    // No memory, so no resets to apply: all T·B rows in one matmul.
+    const outputs = tf.tidy(() =>
+      tf.reshape(tf.relu(tf.add(tf.matMul(tf.reshape(xs, [T * B, -1]), this.kernel), this.bias)), [T, B, this.outputSize]),
+    );
+    return { outputs: outputs as tf.Tensor3D, state: [] };
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+
+  private namedVariables(): NamedVariables {
+    return { 'dense.kernel': this.kernel, 'dense.bias': this.bias };
+  }
+
+  getWeights(): Record<string, tf.Tensor> {
+    return snapshotWeights(this.namedVariables());
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    assignWeights('FNNCore', this.namedVariables(), weights);
+  }
+
+  config(): CoreConfig {
+    return { name: this.name, ...this.args };
+  }
+
+  dispose(): void {
+    tf.dispose([this.kernel, this.bias]);
+  }
+}

@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, uniformInit } from './initializers.js';
+import type { LSTMState } from './lstmCell.js';
+import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import { requirePositiveInt, requireShape } from './validation.js';
+
+/** Arguments of the group cells ({@link GroupLSTMCell}, `GroupGRUCell`). */
+export interface GroupCellArgs {
+  /** U: independent cells computed together. */
+  units: number;
+  /** Input width per unit. */
+  inputSize: number;
+  /** H: hidden width per unit. */
+  hiddenSize: number;
+  /** Seed for reproducible initialisation. */
+  seed?: number;
+}
+
+/**
+ * U independent LSTM cells in one op (spec rim.md, Group LSTM): x `[B, U, in]`, h and c `[B, U, H]`.
+ * Gate order **i, f, g, o** like {@link LSTMCell}. All weights U(±1/√H).
+ *
+ * Weights:
+ * - `kernel` `[U, in, 4H]`, `recurrentKernel` `[U, H, 4H]`, `bias` `[U, 4H]`.
+ *
+ * The RIM reference's GroupLSTMCell uses gate order i, f, o, g and no bias: permute the last two gate
+ * blocks of its `i2h.w` / `h2h.w` and give a zero bias (see `@mempo/rim`'s `referenceRimCellWeights`).
+ *
+ * @example
+ * const cell = new GroupLSTMCell({ units: 4, inputSize: 8, hiddenSize: 16, seed: 1 });
+ * const { h, c } = cell.step(x, { h: h0, c: c0 }); // x [B, 4, 8], h0/c0 [B, 4, 16]
+ */
+export class GroupLSTMCell {
+  readonly units: number;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** `[U, in, 4H]` */
+  readonly kernel: tf.Variable;
+  /** `[U, H, 4H]` */
+  readonly recurrentKernel: tf.Variable;
+  /** `[U, 4H]` */
+  readonly bias: tf.Variable;
+  private readonly args: GroupCellArgs;
+
+  constructor(args: GroupCellArgs) {
+    requirePositiveInt('units', args.units);
+    requirePositiveInt('inputSize', args.inputSize);
+    requirePositiveInt('hiddenSize', args.hiddenSize);
+    this.args = { ...args };
+    ({ units: this.units, inputSize: this.inputSize, hiddenSize: this.hiddenSize } = args);
+    const { units: U, hiddenSize: H } = args;
+    const limit = 1 / Math.sqrt(H);
+    const seeds = new SeedStream(args.seed);
+    this.kernel = tf.variable(uniformInit([U, args.inputSize, 4 * H], limit, seeds.next()));
+    this.recurrentKernel = tf.variable(uniformInit([U, H, 4 * H], limit, seeds.next()));
+    this.bias = tf.variable(uniformInit([U, 4 * H], limit, seeds.next()));
+  }
+
+  /** One step for all units: x `[B, U, in]` → h, c `[B, U, H]`. */
+  step(x: tf.Tensor3D, state: LSTMState<tf.Tensor3D>): LSTMState<tf.Tensor3D> {
+    requireShape('GroupLSTMCell', 'x', x, [-1, this.units, this.inputSize]);
+    requireShape('GroupLSTMCell', 'h', state.h, [x.shape[0], this.units, this.hiddenSize]);
+    requireShape('GroupLSTMCell', 'c', state.c, [x.shape[0], this.units, this.hiddenSize]);
+    return tf.tidy(() => {
+      // Unit-major for the two batched matmuls, then one transpose back: [U, B, 4H] → [B, U, 4H].
+      const zU = tf.add(
+        tf.matMul(tf.transpose(x, [1, 0, 2]), this.kernel as tf.Tensor3D),
+        tf.matMul(tf.transpose(state.h, [1, 0, 2]), this.recurrentKernel as tf.Tensor3D),
+      );
+      const z = tf.add(tf.transpose(zU, [1, 0, 2]), this.bias);
+      const [i, f, g, o] = tf.split(z, 4, 2);
+      const c = tf.add(tf.mul(tf.sigmoid(f!), state.c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
+      const h = tf.mul(tf.sigmoid(o!), tf.tanh(c));
+      return { h: h as tf.Tensor3D, c: c as tf.Tensor3D };
+    });
+  }
+
+  /** Variables by name: `kernel`, `recurrentKernel`, `bias`. */
+  namedVariables(): NamedVariables {
+    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias };
+  }
+
+  getWeights(): Record<string, tf.Tensor> {
+    return snapshotWeights(this.namedVariables());
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    assignWeights('GroupLSTMCell', this.namedVariables(), weights);
+  }
+
+  config(): GroupCellArgs {
+    return { ...this.args };
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this.namedVariables()));
+  }
+}

@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, uniformInit } from './initializers.js';
+import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import { requirePositiveInt, requireShape } from './validation.js';
+
+/** Arguments of {@link LSTMCell}. */
+export interface LSTMCellArgs {
+  /** Width of the input vector x. */
+  inputSize: number;
+  /** Width of h and c. */
+  hiddenSize: number;
+  /** Seed for reproducible initialisation; omitted = fresh randomness. */
+  seed?: number;
+}
+
+/** An LSTM state pair (a type alias, so it is a tfjs `TensorContainer` and can leave `tf.tidy`). */
+export type LSTMState<T extends tf.Tensor = tf.Tensor2D> = {
+  h: T;
+  c: T;
+};
+
+/**
+ * A dense LSTM cell with PyTorch's gate order **i, f, g, o** (input, forget, cell candidate, output).
+ *
+ * Weights (names and shapes; H = hiddenSize):
+ * - `kernel` `[inputSize, 4H]` = PyTorch `weight_ih_l0` transposed
+ * - `recurrentKernel` `[H, 4H]` = PyTorch `weight_hh_l0` transposed
+ * - `bias` `[4H]` = PyTorch `bias_ih_l0 + bias_hh_l0` (the two biases only ever appear summed)
+ *
+ * Initialisation U(±1/√H) like PyTorch.
+ *
+ * @example
+ * const cell = new LSTMCell({ inputSize: 8, hiddenSize: 16, seed: 1 });
+ * const { h, c } = cell.step(x, h0, c0); // x [B, 8], h0/c0 [B, 16]
+ */
+export class LSTMCell {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** `[inputSize, 4H]` */
+  readonly kernel: tf.Variable;
+  /** `[H, 4H]` */
+  readonly recurrentKernel: tf.Variable;
+  /** `[4H]` */
+  readonly bias: tf.Variable;
+  private readonly seed: number | undefined;
+
+  constructor(args: LSTMCellArgs) {
+    requirePositiveInt('inputSize', args.inputSize);
+    requirePositiveInt('hiddenSize', args.hiddenSize);
+    this.inputSize = args.inputSize;
+    this.hiddenSize = args.hiddenSize;
+    this.seed = args.seed;
+    const H = args.hiddenSize;
+    const limit = 1 / Math.sqrt(H);
+    const seeds = new SeedStream(args.seed);
+    this.kernel = tf.variable(uniformInit([args.inputSize, 4 * H], limit, seeds.next()));
+    this.recurrentKernel = tf.variable(uniformInit([H, 4 * H], limit, seeds.next()));
+    this.bias = tf.variable(uniformInit([4 * H], limit, seeds.next()));
+  }
+
+  /** x·kernel + bias for any number of rows at once: `[R, inputSize]` → `[R, 4H]` (sequences: all T at once). */
+  projectInput(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.add(tf.matMul(x, this.kernel), this.bias));
+  }
+
+  /** One step from an already projected input `xProj` `[B, 4H]`. */
+  stepProjected(xProj: tf.Tensor2D, state: LSTMState): LSTMState {
+    return tf.tidy(() => {
+      const z = tf.add(xProj, tf.matMul(state.h, this.recurrentKernel)); // [B, 4H]
+      const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const c = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+      const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+      return { h: h as tf.Tensor2D, c: c as tf.Tensor2D };
+    });
+  }
+
+  /** One step: x `[B, inputSize]`, h and c `[B, H]`. */
+  step(x: tf.Tensor2D, state: LSTMState): LSTMState {
+    requireShape('LSTMCell', 'x', x, [-1, this.inputSize]);
+    requireShape('LSTMCell', 'h', state.h, [x.shape[0], this.hiddenSize]);
+    requireShape('LSTMCell', 'c', state.c, [x.shape[0], this.hiddenSize]);
+    return tf.tidy(() => this.stepProjected(this.projectInput(x), state));
+  }
+
+  /** Variables by name: `kernel`, `recurrentKernel`, `bias`. */
+  namedVariables(): NamedVariables {
+    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias };
+  }
+
+  /** Copies of the weights by name (the caller disposes them). */
+  getWeights(): Record<string, tf.Tensor> {
+    return snapshotWeights(this.namedVariables());
+  }
+
+  /** Assigns every weight by name; throws naming a missing, unknown or mis-shaped entry. */
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    assignWeights('LSTMCell', this.namedVariables(), weights);
+  }
+
+  /** JSON args that rebuild this cell. */
+  config(): LSTMCellArgs {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this.namedVariables()));
+  }
+}

@@ -1,0 +1,249 @@
+"""Batched environments behind the worker: P environments stepped by one call, with same-step autoreset
+(spec/envs.md, "VecEnv") and per-episode statistics computed here, next to the rewards."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+
+class WorkerError(Exception):
+    """A request the worker refuses; ``kind`` lets the client word its one-line fix."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+class StepResult:
+    """One batched step: ``obs [P, ...]``, ``reward/terminated/truncated [P]``, and for the envs that ended,
+    their final observations ``final_obs [K, ...]`` (rows in ``final_envs`` order) and episode stats."""
+
+    def __init__(self, obs, reward, terminated, truncated, final_envs, final_obs, episodes):
+        self.obs = obs
+        self.reward = reward
+        self.terminated = terminated
+        self.truncated = truncated
+        self.final_envs = final_envs
+        self.final_obs = final_obs
+        self.episodes = episodes
+
+
+def _require_int(options: dict[str, Any], name: str, default: int, low: int) -> int:
+    value = options.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        raise WorkerError("bad_option", f"option {name} must be an integer >= {low} (got {value!r})")
+    return value
+
+
+def _require_bool(options: dict[str, Any], name: str, default: bool) -> bool:
+    value = options.get(name, default)
+    if not isinstance(value, bool):
+        raise WorkerError("bad_option", f"option {name} must be true or false (got {value!r})")
+    return value
+
+
+class MiniGridBatch:
+    """P MiniGrid envs stepped in one loop. Obs: the 7×7×3 egocentric ``image`` codes (uint8)."""
+
+    def __init__(self, env_id: str, num_envs: int, options: dict[str, Any]):
+        import gymnasium as gym
+        import minigrid
+
+        gym.register_envs(minigrid)
+        if env_id not in gym.registry:
+            import difflib
+
+            known = [k for k in gym.registry if k.startswith("MiniGrid-")]
+            closest = difflib.get_close_matches(str(env_id), known, n=1, cutoff=0) or ["MiniGrid-Empty-5x5-v0"]
+            raise WorkerError(
+                "unknown_env",
+                f"unknown MiniGrid env id '{env_id}': use a registered id such as '{closest[0]}' ({len(known)} registered)",
+            )
+        if options:
+            raise WorkerError("bad_option", f"MiniGrid takes no options (got {sorted(options)})")
+        self.envs = [gym.make(env_id) for _ in range(num_envs)]
+        self.num_envs = num_envs
+        image = self.envs[0].observation_space["image"]
+        self.obs_shape = tuple(image.shape)
+        self.num_actions = int(self.envs[0].action_space.n)
+        self.obs = np.zeros((num_envs, *self.obs_shape), dtype=np.uint8)
+        self.returns = np.zeros(num_envs, dtype=np.float64)
+        self.lengths = np.zeros(num_envs, dtype=np.int64)
+        self.started = False
+
+    def reset(self, seed: int | None) -> np.ndarray:
+        for i, env in enumerate(self.envs):
+            # spec/envs.md: env i of a batch reset with `seed` gets `seed + i`.
+            obs, _ = env.reset(seed=None if seed is None else seed + i)
+            self.obs[i] = obs["image"]
+        self.returns[:] = 0
+        self.lengths[:] = 0
+        self.started = True
+        return self.obs
+
+    def step(self, actions: np.ndarray) -> StepResult:
+        n = len(self.envs)
+        reward = np.zeros(n, dtype=np.float32)
+        terminated = np.zeros(n, dtype=np.uint8)
+        truncated = np.zeros(n, dtype=np.uint8)
+        final_envs, final_obs, episodes = [], [], []
+        for i, env in enumerate(self.envs):
+            obs, r, term, trunc, _ = env.step(int(actions[i]))
+            reward[i] = r
+            terminated[i] = term
+            truncated[i] = trunc
+            self.returns[i] += r
+            self.lengths[i] += 1
+            if term or trunc:
+                final_envs.append(i)
+                final_obs.append(obs["image"])
+                episodes.append({"env": i, "return": float(self.returns[i]), "length": int(self.lengths[i])})
+                self.returns[i] = 0
+                self.lengths[i] = 0
+                # Same-step autoreset; without a seed the env continues its own seeded generator, so a
+                # batch reset with a seed replays the same sequence of layouts.
+                obs, _ = env.reset()
+            self.obs[i] = obs["image"]
+        stacked = np.stack(final_obs) if final_obs else np.zeros((0, *self.obs_shape), dtype=np.uint8)
+        return StepResult(self.obs, reward, terminated, truncated, final_envs, stacked, episodes)
+
+    def close(self) -> None:
+        for env in self.envs:
+            env.close()
+
+
+def rom_name(game: str) -> str:
+    """'ALE/Breakout-v5', 'BreakoutNoFrameskip-v4', 'Breakout' and 'breakout' all name the ROM 'breakout'."""
+    name = re.sub(r"^ALE/", "", game)
+    name = re.sub(r"-v\d+$", "", name)
+    name = re.sub(r"NoFrameskip$|Deterministic$", "", name)
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+class AtariBatch:
+    """``ale_py.AtariVectorEnv`` with the spec's preprocessing (spec/envs.md, "Atari").
+
+    Two deliberate differences from handing the options straight to ALE:
+    - Episodic life uses ALE's ``life_loss_info`` (terminated on a lost life, the game goes on) rather than
+      its ``episodic_life``, which in ale-py 0.12 restarts the whole game at every lost life, so a full-game
+      score could never be reached.
+    - Rewards come from ALE unclipped and are clipped here, so the unclipped full-game score can be summed
+      across lives and reported as ``gameScore``.
+    """
+
+    def __init__(self, game: str, num_envs: int, options: dict[str, Any]):
+        from ale_py import roms
+        from ale_py.vector_env import AtariVectorEnv
+        from gymnasium.vector import AutoresetMode
+
+        known = {
+            "stack", "frameskip", "noopMax", "episodicLife", "rewardClipping", "fireReset",
+            "repeatActionProbability", "maxPool", "maxEpisodeFrames", "fullActionSpace", "numThreads",
+        }
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise WorkerError("bad_option", f"unknown Atari option(s) {unknown}: use only {sorted(known)}")
+        rom = rom_name(game)
+        if roms.get_rom_path(rom) is None:
+            raise WorkerError(
+                "unknown_env",
+                f"unknown Atari game '{game}': use a ROM name such as 'breakout', 'pong' or 'ALE/Breakout-v5'",
+            )
+        # stack 0: one frame without a stack axis, for the client's own stacking after flicker (spec/envs.md).
+        stack = _require_int(options, "stack", 4, 0)
+        self.clip = _require_bool(options, "rewardClipping", True)
+        sticky = options.get("repeatActionProbability", 0.0)
+        if not isinstance(sticky, (int, float)) or not 0 <= sticky <= 1:
+            raise WorkerError("bad_option", f"option repeatActionProbability must be in [0, 1] (got {sticky!r})")
+        self.env = AtariVectorEnv(
+            rom,
+            num_envs,
+            stack_num=max(stack, 1),
+            frameskip=_require_int(options, "frameskip", 4, 1),
+            noop_max=_require_int(options, "noopMax", 30, 0),
+            maxpool=_require_bool(options, "maxPool", True),
+            episodic_life=False,
+            life_loss_info=_require_bool(options, "episodicLife", True),
+            reward_clipping=False,
+            use_fire_reset=_require_bool(options, "fireReset", True),
+            repeat_action_probability=float(sticky),
+            max_num_frames_per_episode=_require_int(options, "maxEpisodeFrames", 108000, 1),
+            full_action_space=_require_bool(options, "fullActionSpace", False),
+            num_threads=_require_int(options, "numThreads", 0, 0),
+            autoreset_mode=AutoresetMode.SAME_STEP,
+        )
+        self.num_envs = num_envs
+        self.obs_shape = tuple(self.env.single_observation_space.shape)[(1 if stack == 0 else 0):]
+        self.num_actions = int(self.env.single_action_space.n)
+        self.lives = np.zeros(num_envs, dtype=np.int32)
+        self.env_order = np.arange(num_envs)
+        self.returns = np.zeros(num_envs, dtype=np.float64)
+        self.scores = np.zeros(num_envs, dtype=np.float64)
+        self.lengths = np.zeros(num_envs, dtype=np.int64)
+        self.started = False
+
+    def reset(self, seed: int | None) -> np.ndarray:
+        # ALE seeds env i with seed + i, as spec/envs.md asks; -1 draws a random seed per env.
+        obs, info = self.env.reset(seed=seed)
+        self.lives[:] = info["lives"]
+        self.returns[:] = 0
+        self.scores[:] = 0
+        self.lengths[:] = 0
+        self.started = True
+        return np.ascontiguousarray(obs).reshape(self.num_envs, *self.obs_shape)
+
+    def step(self, actions: np.ndarray) -> StepResult:
+        obs, raw, term, trunc, info = self.env.step(actions.astype(np.int32, copy=False))
+        # Rows are env-ordered because batch_size == num_envs (synchronous mode); check rather than trust.
+        if not np.array_equal(info["env_id"], self.env_order):
+            raise RuntimeError(f"AtariVectorEnv returned rows out of order: {info['env_id']}")
+        raw = raw.astype(np.float64)
+        reward = np.sign(raw) if self.clip else raw
+        self.returns += reward
+        self.scores += raw
+        self.lengths += 1
+        lives = info["lives"]
+        done = term | trunc
+        # A lost life (terminated, the game goes on) shows as fewer lives; a game over autoresets and shows
+        # the new game's full count, and single-life games keep 0 lives.
+        game_over = done & ~(term & ~trunc & (lives < self.lives))
+        episodes = []
+        for i in np.flatnonzero(game_over):
+            episodes.append({
+                "env": int(i),
+                "return": float(self.returns[i]),
+                "length": int(self.lengths[i]),
+                "gameScore": float(self.scores[i]),
+            })
+            self.returns[i] = 0
+            self.scores[i] = 0
+            self.lengths[i] = 0
+        self.lives[:] = lives
+        final_envs = [int(i) for i in np.flatnonzero(done)]
+        if final_envs:
+            final_obs = np.ascontiguousarray(info["final_obs"][final_envs]).reshape(-1, *self.obs_shape)
+        else:
+            final_obs = np.zeros((0, *self.obs_shape), dtype=np.uint8)
+        return StepResult(
+            np.ascontiguousarray(obs).reshape(self.num_envs, *self.obs_shape),
+            reward.astype(np.float32),
+            term.astype(np.uint8),
+            trunc.astype(np.uint8),
+            final_envs,
+            final_obs,
+            episodes,
+        )
+
+    def close(self) -> None:
+        self.env.close()
+
+
+def make_batch(kind: str, env_id: str, num_envs: int, options: dict[str, Any]):
+    if kind == "minigrid":
+        return MiniGridBatch(env_id, num_envs, options)
+    if kind == "atari":
+        return AtariBatch(env_id, num_envs, options)
+    raise WorkerError("unknown_env", f"unknown env family '{kind}': use 'minigrid' or 'atari'")

@@ -1,0 +1,160 @@
+import type { DiscreteActionSpace, EpisodeStats, ObsArray, ObservationSpace, VecEnv, VecStepResult } from '../vecEnv.js';
+import type { Frame } from './protocol.js';
+import { BridgeError, WorkerProcess } from './workerProcess.js';
+
+/** The env families the worker hosts. */
+export type GymFamily = 'minigrid' | 'atari';
+
+/** Process-level settings of a bridged env. */
+export interface BridgeOptions {
+  /** Interpreter; default `pythonExecutable()` (MEMPO_PYTHON, else `<repo>/.venv/bin/python`). */
+  python?: string;
+  /** Longest wait for the worker to start and build the envs, in ms (default 60 000). */
+  startTimeoutMs?: number;
+  /** Longest wait for one reset or step reply, in ms (default 30 000). */
+  callTimeoutMs?: number;
+}
+
+/** What to ask the worker to build. */
+export interface GymBridgeEnvArgs extends BridgeOptions {
+  family: GymFamily;
+  /** The gymnasium id (MiniGrid) or ROM name (Atari). */
+  envId: string;
+  numEnvs: number;
+  /** Family-specific options, passed to the worker as JSON. */
+  options?: Record<string, unknown>;
+}
+
+/** Timing of stepping inside the worker alone, with uniform random actions. */
+export interface WorkerBenchResult {
+  steps: number;
+  seconds: number;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer (got ${name}=${value})`);
+  return v;
+}
+
+function array<T>(frame: Frame, name: string, ctor: new (...a: never[]) => T): T {
+  const entry = frame.arrays.get(name);
+  if (!entry || !(entry.data instanceof ctor))
+    throw new BridgeError(`bridge reply lacks array '${name}' of the expected dtype`, 'protocol');
+  return entry.data as T;
+}
+
+/**
+ * A batch of gymnasium envs living in one Python worker process (spec/envs.md, "Gymnasium bridge"): one
+ * message per batched step, same-step autoreset, episode statistics computed in the worker. Observations
+ * are uint8 `[P, ...observationSpace.shape]`. Env i of a batch reset with `seed` gets `seed + i`.
+ *
+ * Prefer `makeMiniGridEnv` / `makeAtariEnv`; this class is their common engine.
+ */
+export class GymBridgeEnv implements VecEnv {
+  readonly numEnvs: number;
+  readonly observationSpace: ObservationSpace;
+  readonly actionSpace: DiscreteActionSpace;
+  private readonly obsSize: number;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: WorkerProcess,
+    private readonly callTimeoutMs: number,
+    numEnvs: number,
+    obsShape: number[],
+    numActions: number,
+  ) {
+    this.numEnvs = numEnvs;
+    this.observationSpace = { shape: obsShape, dtype: 'uint8' };
+    this.actionSpace = { kind: 'discrete', n: numActions };
+    this.obsSize = obsShape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Starts a worker and builds the envs in it; rejects with a one-line fix for setup problems. */
+  static async create(args: GymBridgeEnvArgs): Promise<GymBridgeEnv> {
+    const numEnvs = positiveInt('numEnvs', args.numEnvs, 1);
+    const startTimeoutMs = positiveInt('startTimeoutMs', args.startTimeoutMs, 60_000);
+    const callTimeoutMs = positiveInt('callTimeoutMs', args.callTimeoutMs, 30_000);
+    const worker = new WorkerProcess({ label: `${args.envId} worker`, python: args.python });
+    try {
+      const reply = await worker.request(
+        'make',
+        { family: args.family, envId: args.envId, numEnvs, options: args.options ?? {} },
+        {},
+        startTimeoutMs,
+      );
+      const shape = reply.header.obsShape;
+      const numActions = reply.header.numActions;
+      if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s > 0) || !Number.isInteger(numActions))
+        throw new BridgeError(`${worker.label}: malformed 'make' reply ${JSON.stringify(reply.header)}`, 'protocol');
+      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], numActions as number);
+    } catch (err) {
+      await worker.close();
+      throw err;
+    }
+  }
+
+  /** The worker's process id. */
+  get pid(): number | undefined {
+    return this.worker.pid;
+  }
+
+  async reset(seed?: number): Promise<ObsArray> {
+    this.assertOpen('reset');
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
+      throw new Error(`seed must be a non-negative integer (got seed=${seed})`);
+    const reply = await this.worker.request('reset', { seed: seed ?? null }, {}, this.callTimeoutMs);
+    return this.obsOf(reply, 'obs', this.numEnvs);
+  }
+
+  async step(actions: Int32Array): Promise<VecStepResult> {
+    this.assertOpen('step');
+    if (actions.length !== this.numEnvs)
+      throw new Error(`actions must have length numEnvs=${this.numEnvs} (got ${actions.length})`);
+    for (const a of actions) {
+      if (a < 0 || a >= this.actionSpace.n)
+        throw new Error(`each action must be in 0..${this.actionSpace.n - 1} (got ${a})`);
+    }
+    const reply = await this.worker.request('step', {}, { actions: { data: actions, shape: [actions.length] } }, this.callTimeoutMs);
+    const finalEnvs = reply.header.finalEnvs as number[];
+    const finalObsAll = this.obsOf(reply, 'finalObs', finalEnvs.length);
+    const finalObs = new Map<number, ObsArray>();
+    finalEnvs.forEach((env, k) => finalObs.set(env, finalObsAll.subarray(k * this.obsSize, (k + 1) * this.obsSize)));
+    return {
+      obs: this.obsOf(reply, 'obs', this.numEnvs),
+      reward: array(reply, 'reward', Float32Array),
+      terminated: array(reply, 'terminated', Uint8Array),
+      truncated: array(reply, 'truncated', Uint8Array),
+      info: { episodes: reply.header.episodes as EpisodeStats[], finalObs },
+    };
+  }
+
+  /**
+   * Steps `steps` times with uniform random actions inside the worker, with no messages in between: the
+   * baseline against which the bridge's overhead is measured. Leaves the envs mid-episode.
+   */
+  async benchmarkWorker(steps: number, seed = 0): Promise<WorkerBenchResult> {
+    this.assertOpen('benchmarkWorker');
+    positiveInt('steps', steps, 1);
+    const reply = await this.worker.request('bench', { steps, seed }, {}, this.callTimeoutMs + steps * 1000);
+    return { steps: reply.header.steps as number, seconds: reply.header.seconds as number };
+  }
+
+  /** Stops the worker and releases its envs; later calls reject. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker.close();
+  }
+
+  private assertOpen(op: string): void {
+    if (this.closed) throw new BridgeError(`${this.worker.label}: ${op}() on a closed env; create a new one`, 'closed');
+  }
+
+  private obsOf(reply: Frame, name: string, rows: number): Uint8Array {
+    const obs = array(reply, name, Uint8Array);
+    if (obs.length !== rows * this.obsSize)
+      throw new BridgeError(`${this.worker.label}: reply array '${name}' has ${obs.length} values, expected ${rows * this.obsSize}`, 'protocol');
+    return obs;
+  }
+}

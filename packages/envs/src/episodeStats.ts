@@ -1,0 +1,45 @@
+import type { EpisodeStats } from './vecEnv.js';
+
+/**
+ * Running return and length of each env of a batch, turned into {@link EpisodeStats} when an episode ends
+ * (spec/envs.md: episode statistics arrive in `info` at the step that ends the episode).
+ *
+ * ```ts
+ * const tracker = new EpisodeTracker(8);
+ * tracker.add(rewards);                       // once per batched step, [P]
+ * if (done[i]) info.episodes.push(tracker.finish(i));
+ * ```
+ */
+export class EpisodeTracker {
+  private readonly returns: Float64Array;
+  private readonly lengths: Int32Array;
+
+  constructor(readonly numEnvs: number) {
+    if (!Number.isInteger(numEnvs) || numEnvs < 1)
+      throw new Error(`numEnvs must be a positive integer (got numEnvs=${numEnvs})`);
+    this.returns = new Float64Array(numEnvs);
+    this.lengths = new Int32Array(numEnvs);
+  }
+
+  /** Adds one step's rewards `[P]` to every env's running episode. */
+  add(rewards: ArrayLike<number>): void {
+    for (let i = 0; i < this.numEnvs; i++) {
+      this.returns[i]! += rewards[i]!;
+      this.lengths[i]! += 1;
+    }
+  }
+
+  /** Ends env i's episode: returns its statistics and restarts its counters. */
+  finish(env: number): EpisodeStats {
+    const stats: EpisodeStats = { env, return: this.returns[env]!, length: this.lengths[env]! };
+    this.returns[env] = 0;
+    this.lengths[env] = 0;
+    return stats;
+  }
+
+  /** Restarts every env's counters (a full reset). */
+  clear(): void {
+    this.returns.fill(0);
+    this.lengths.fill(0);
+  }
+}

@@ -1,0 +1,85 @@
+import { Random32 } from '../random.js';
+import type { DiscreteActionSpace, ObsArray, ObservationSpace, VecEnv, VecStepResult } from '../vecEnv.js';
+
+/** Settings of `FlickerWrapper`. */
+export interface FlickerArgs {
+  /** Probability that a step's frame is replaced with zeros (IAM paper: 0.5). Default 0.5. */
+  p?: number;
+  /** Seed of the flicker stream until the first seeded `reset` (default 0). */
+  seed?: number;
+}
+
+// Keeps the flicker stream apart from the env's own `seed + i` streams when both start from one seed.
+const FLICKER_SALT = 0x0f11c4e5;
+
+/**
+ * Flickering observations (spec/envs.md, "Flicker"; IAM paper): after each step, independently per env,
+ * with probability `p` the newest observation is replaced with zeros. Reset frames (an env's first frame
+ * after `reset` or an autoreset) are never zeroed; rewards, dones and the game are untouched.
+ *
+ * Flicker acts on whole per-env observations, so it must wrap a single-frame env and sit *below* any frame
+ * stacking: `frameStack(new FlickerWrapper(singleFrameEnv))`. For an env that ended, the draw of that step
+ * applies to its `info.finalObs` (the step's own frame) while the returned reset frame stays intact.
+ * `reset(seed)` reseeds the flicker stream from `seed`, so a seeded run replays exactly. One draw is made per
+ * env per step whatever happens, so the stream does not depend on when episodes end.
+ *
+ * ```ts
+ * const env = new FlickerWrapper(await makeAtariEnv({ game: 'breakout', numEnvs: 8, stack: 1 }), { p: 0.5 });
+ * ```
+ */
+export class FlickerWrapper implements VecEnv {
+  readonly p: number;
+  private rng: Random32;
+  private closed = false;
+
+  constructor(
+    readonly inner: VecEnv,
+    args: FlickerArgs = {},
+  ) {
+    const p = args.p ?? 0.5;
+    if (!(p >= 0 && p <= 1)) throw new Error(`flicker p must be in [0, 1] (got p=${args.p})`);
+    const seed = args.seed ?? 0;
+    if (!Number.isInteger(seed)) throw new Error(`flicker seed must be an integer (got seed=${args.seed})`);
+    this.p = p;
+    this.rng = new Random32(seed ^ FLICKER_SALT);
+  }
+
+  get numEnvs(): number {
+    return this.inner.numEnvs;
+  }
+
+  get observationSpace(): ObservationSpace {
+    return this.inner.observationSpace;
+  }
+
+  get actionSpace(): DiscreteActionSpace {
+    return this.inner.actionSpace;
+  }
+
+  async reset(seed?: number): Promise<ObsArray> {
+    this.assertOpen('reset');
+    if (seed !== undefined) this.rng = new Random32(seed ^ FLICKER_SALT);
+    return this.inner.reset(seed);
+  }
+
+  async step(actions: Int32Array): Promise<VecStepResult> {
+    this.assertOpen('step');
+    const result = await this.inner.step(actions);
+    const size = result.obs.length / this.numEnvs;
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (this.rng.next() >= this.p) continue;
+      if (result.terminated[i] || result.truncated[i]) result.info.finalObs.get(i)?.fill(0);
+      else result.obs.fill(0, i * size, (i + 1) * size);
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.inner.close();
+  }
+
+  private assertOpen(op: string): void {
+    if (this.closed) throw new Error(`FlickerWrapper: ${op}() on a closed env; create a new one`);
+  }
+}

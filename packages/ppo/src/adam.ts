@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients (the full @tensorflow/tfjs bundle does); training needs them on any backend.
+
+/** Settings of {@link Adam}. */
+export interface AdamArgs {
+  /** The variables it updates, in a fixed order (its state is saved by index). */
+  variables: tf.Variable[];
+  /** ε added to √v̂ (torch's placement, as the reference codes use). */
+  epsilon: number;
+  /** β1, default 0.9. */
+  beta1?: number;
+  /** β2, default 0.999. */
+  beta2?: number;
+}
+
+/** Result of one {@link Adam.step}. */
+export interface AdamStepInfo {
+  /** Global L2 norm of the gradients before clipping. */
+  gradNorm: number;
+}
+
+/**
+ * Adam (Kingma & Ba 2015, Algorithm 1) with the learning rate given per step (schedules) and optional global
+ * gradient-norm clipping. Written here rather than taken from `tf.train.adam` because PPO needs to change
+ * the learning rate every update and to save and restore the moments in a checkpoint.
+ *
+ * @example
+ * const adam = new Adam({ variables: agent.trainableVariables(), epsilon: 1e-5 });
+ * const { gradNorm } = adam.step(() => loss(), { learningRate: 2.5e-4, maxGradNorm: 0.5 });
+ */
+export class Adam {
+  readonly variables: tf.Variable[];
+  readonly epsilon: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** Steps taken (t of the bias correction). */
+  iterations = 0;
+  private m: tf.Variable[];
+  private v: tf.Variable[];
+
+  constructor(args: AdamArgs) {
+    if (args.variables.length === 0) throw new Error('variables must not be empty (the model has nothing to train)');
+    if (!(args.epsilon > 0)) throw new Error(`epsilon must be > 0 (got ${args.epsilon})`);
+    this.variables = args.variables;
+    this.epsilon = args.epsilon;
+    this.beta1 = args.beta1 ?? 0.9;
+    this.beta2 = args.beta2 ?? 0.999;
+    this.m = this.variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.v = this.variables.map((x) => tf.variable(tf.zerosLike(x), false));
+  }
+
+  /**
+   * Minimises `loss` by one step. The loss function runs under the gradient tape; tensors it wants to keep
+   * beyond the step must be `tf.keep`-ed by the caller.
+   */
+  step(loss: () => tf.Scalar, opts: { learningRate: number; maxGradNorm: number | null }): AdamStepInfo {
+    let gradNorm = 0;
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(loss, this.variables);
+      const list = this.variables.map((x) => grads[x.name] ?? tf.zerosLike(x));
+      const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+      gradNorm = norm.dataSync()[0]!;
+      // Global clipping as torch's clip_grad_norm_: scale = max_norm / (norm + 1e-6), applied only when < 1.
+      const scale = opts.maxGradNorm !== null && gradNorm > opts.maxGradNorm ? opts.maxGradNorm / (gradNorm + 1e-6) : 1;
+      this.iterations += 1;
+      const t = this.iterations;
+      const stepSize = (opts.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+      // Bias correction folded into the step size keeps ε on √v̂: lr·m̂/(√v̂+ε) = stepSize·m/(√v + ε√(1−β2^t)).
+      const epsHat = this.epsilon * Math.sqrt(1 - this.beta2 ** t);
+      list.forEach((g0, i) => {
+        const g = scale === 1 ? g0 : tf.mul(g0, scale);
+        const m = this.m[i]!;
+        const v = this.v[i]!;
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+        this.variables[i]!.assign(tf.sub(this.variables[i]!, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsHat)), stepSize)));
+      });
+    });
+    return { gradNorm };
+  }
+
+  /** The moments by index (`m/0`, `v/0`, …) and the step count, for a checkpoint. */
+  getState(): { iterations: number; tensors: Record<string, tf.Tensor> } {
+    const tensors: Record<string, tf.Tensor> = {};
+    this.m.forEach((m, i) => (tensors[`m/${i}`] = m));
+    this.v.forEach((v, i) => (tensors[`v/${i}`] = v));
+    return { iterations: this.iterations, tensors };
+  }
+
+  /** Restores {@link getState}; throws naming the first missing or mis-shaped moment. */
+  setState(state: { iterations: number; tensors: Record<string, tf.Tensor> }): void {
+    for (const [kind, list] of [['m', this.m], ['v', this.v]] as const) {
+      list.forEach((target, i) => {
+        const value = state.tensors[`${kind}/${i}`];
+        if (!value) throw new Error(`optimizer state is missing '${kind}/${i}'`);
+        if (value.shape.join() !== target.shape.join())
+          throw new Error(`optimizer state '${kind}/${i}' must have shape [${target.shape}] (got [${value.shape}])`);
+        target.assign(value);
+      });
+    }
+    this.iterations = state.iterations;
+  }
+
+  /** Frees the moments. */
+  dispose(): void {
+    tf.dispose([...this.m, ...this.v]);
+  }
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CueMemoryTask } from '@mempo/envs';
+import { describe, expect, it } from 'vitest';
+import { sampleCategorical } from './acting.js';
+import { ActorCritic } from './actorCritic.js';
+import { evaluate } from './evaluate.js';
+import { MlpEncoder } from './mlpEncoder.js';
+import { Rng } from './rng.js';
+import { StepCounterCore } from './test-utils/stepCounterCore.js';
+
+class TrainingFlagSpy extends StepCounterCore {
+  readonly flags = new Set<boolean>();
+  override step(x: tf.Tensor3D, state: tf.Tensor[], opts: { training: boolean }) {
+    this.flags.add(opts.training);
+    return super.step(x, state, opts);
+  }
+}
+
+describe('evaluate', () => {
+  it('finishes exactly N episodes with dropout off, memory reset per episode, reproducibly', async () => {
+    const core = new TrainingFlagSpy(3);
+    const agent = new ActorCritic({ encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }), core, numActions: 2, seed: 1 });
+    const run = () => evaluate(agent, new CueMemoryTask({ numEnvs: 4, delay: 3 }), { episodes: 10, seed: 5 });
+    const before = tf.memory().numTensors;
+    const first = await run();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(first.episodes).toBe(10);
+    expect(first.lengths).toEqual(new Array(10).fill(4));
+    expect(first.returns.every((r) => r === 0 || r === 1)).toBe(true);
+    expect(core.flags).toEqual(new Set([false]));
+    expect((await run()).returns).toEqual(first.returns);
+    await expect(evaluate(agent, new CueMemoryTask({ numEnvs: 4 }), { episodes: 0, seed: 1 })).rejects.toThrow(
+      'episodes must be a positive integer (got 0)',
+    );
+    agent.dispose();
+  });
+});
+
+describe('sampleCategorical', () => {
+  it('draws actions with the given probabilities from the seeded RNG', () => {
+    const logPi = Float32Array.from([0.1, 0.6, 0.3].map(Math.log));
+    const draw = (seed: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: 20000 }, () => sampleCategorical(logPi, 0, 3, rng));
+    };
+    const actions = draw(3);
+    [0.1, 0.6, 0.3].forEach((p, a) => expect(actions.filter((x) => x === a).length / actions.length).toBeCloseTo(p, 1));
+    expect(draw(3)).toEqual(actions);
+    expect(draw(4)).not.toEqual(actions);
+  });
+});

@@ -1,0 +1,91 @@
+import type { Rng } from './rng.js';
+import type { RolloutBuffer } from './rolloutBuffer.js';
+
+/** One training sequence: env column `env`, steps `start .. start + L − 1`. */
+export interface SequenceRef {
+  env: number;
+  start: number;
+}
+
+/** Every env column cut into T / L sequences (spec/ppo.md, "Recurrent minibatches"). */
+export function sequenceRefs(numSteps: number, numEnvs: number, length: number): SequenceRef[] {
+  if (numSteps % length !== 0) throw new Error(`bpttLength must divide numSteps (got ${length}, ${numSteps})`);
+  const refs: SequenceRef[] = [];
+  for (let env = 0; env < numEnvs; env++) for (let start = 0; start < numSteps; start += length) refs.push({ env, start });
+  return refs;
+}
+
+/** One epoch's minibatches: the sequences shuffled with the run's RNG, in groups of `seqsPerBatch`. */
+export function epochMinibatches(refs: readonly SequenceRef[], seqsPerBatch: number, rng: Rng): SequenceRef[][] {
+  const order = rng.shuffle([...refs]);
+  const batches: SequenceRef[][] = [];
+  for (let i = 0; i < order.length; i += seqsPerBatch) batches.push(order.slice(i, i + seqsPerBatch));
+  return batches;
+}
+
+/** A minibatch as plain arrays, time-major `[L, B]` over its B sequences (index `i * B + b`). */
+export interface MinibatchArrays {
+  /** L */
+  length: number;
+  /** B, sequences in the minibatch. */
+  batch: number;
+  /** [L, B, ...obsShape] as float32. */
+  obs: Float32Array;
+  /** 1 = zero the state before this step; step 0 keeps the stored flag. [L, B] */
+  starts: Float32Array;
+  /** [L, B] */
+  actions: Int32Array;
+  /** [L, B] */
+  oldLogProbs: Float32Array;
+  /** [L, B] */
+  oldValues: Float32Array;
+  /** [L, B] */
+  advantages: Float32Array;
+  /** [L, B] */
+  returns: Float32Array;
+  /** The stored state at each sequence's first step, `[B, ...shape]` per state tensor. */
+  state0: Float32Array[];
+}
+
+/** Gathers the steps of `refs` from the buffer (and the update's advantages and returns). */
+export function gatherMinibatch(
+  buffer: RolloutBuffer,
+  advantages: Float32Array,
+  returns: Float32Array,
+  refs: readonly SequenceRef[],
+  length: number,
+): MinibatchArrays {
+  const P = buffer.numEnvs;
+  const B = refs.length;
+  const size = buffer.obsSize;
+  const out: MinibatchArrays = {
+    length,
+    batch: B,
+    obs: new Float32Array(length * B * size),
+    starts: new Float32Array(length * B),
+    actions: new Int32Array(length * B),
+    oldLogProbs: new Float32Array(length * B),
+    oldValues: new Float32Array(length * B),
+    advantages: new Float32Array(length * B),
+    returns: new Float32Array(length * B),
+    state0: buffer.stateSizes.map((s) => new Float32Array(B * s)),
+  };
+  refs.forEach(({ env, start }, b) => {
+    for (let i = 0; i < length; i++) {
+      const src = (start + i) * P + env;
+      const dst = i * B + b;
+      out.obs.set(buffer.obs.subarray(src * size, (src + 1) * size), dst * size);
+      out.starts[dst] = buffer.starts[src]!;
+      out.actions[dst] = buffer.actions[src]!;
+      out.oldLogProbs[dst] = buffer.logProbs[src]!;
+      out.oldValues[dst] = buffer.values[src]!;
+      out.advantages[dst] = advantages[src]!;
+      out.returns[dst] = returns[src]!;
+    }
+    buffer.stateSizes.forEach((s, k) => {
+      const src = start * P + env;
+      out.state0[k]!.set(buffer.states[k]!.subarray(src * s, (src + 1) * s), b * s);
+    });
+  });
+  return out;
+}

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Dense, assignWeights, layerWeights } from './dense.js';
+import type { Encoder, EncoderConfig } from './encoder.js';
+
+/** Arguments of {@link MlpEncoder}. */
+export interface MlpEncoderArgs {
+  /** Shape of one observation; it is flattened. */
+  obsShape: readonly number[];
+  /** Widths of the hidden layers; `[]` passes the flat observation through unchanged. */
+  hiddenSizes: number[];
+  /** Activation after every hidden layer. Default 'tanh'. */
+  activation?: 'tanh' | 'relu';
+  /** Seed of the weight initialiser. */
+  seed: number;
+}
+
+/**
+ * Vector observations (Warehouse's 73 floats, the memory task) → a one-element set `[B, 1, F]`. Weights
+ * `dense{i}/kernel` `[in, hiddenSizes[i]]`, `dense{i}/bias`.
+ *
+ * @example
+ * const encoder = new MlpEncoder({ obsShape: [73], hiddenSizes: [64], seed: 1 });
+ */
+export class MlpEncoder implements Encoder {
+  readonly obsShape: readonly number[];
+  readonly outputShape: readonly [number, number];
+  private readonly args: MlpEncoderArgs;
+  private readonly layers: Record<string, Dense> = {};
+
+  constructor(args: MlpEncoderArgs) {
+    if (args.obsShape.length === 0 || args.obsShape.some((d) => !Number.isInteger(d) || d < 1))
+      throw new Error(`obsShape must be positive integers (got [${args.obsShape}])`);
+    args.hiddenSizes.forEach((h, i) => {
+      if (!Number.isInteger(h) || h < 1) throw new Error(`hiddenSizes[${i}] must be a positive integer (got ${h})`);
+    });
+    this.args = { ...args, obsShape: [...args.obsShape], hiddenSizes: [...args.hiddenSizes] };
+    this.obsShape = this.args.obsShape;
+    let width = args.obsShape.reduce((a, b) => a * b, 1);
+    args.hiddenSizes.forEach((h, i) => {
+      this.layers[`dense${i}`] = new Dense({ inputSize: width, outputSize: h, seed: args.seed + i });
+      width = h;
+    });
+    this.outputShape = [1, width];
+  }
+
+  apply(obs: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => {
+      const batch = obs.shape[0]!;
+      let x = tf.reshape(obs, [batch, -1]) as tf.Tensor2D;
+      for (const layer of Object.values(this.layers)) {
+        const y = layer.apply(x);
+        x = this.args.activation === 'relu' ? tf.relu(y) : tf.tanh(y);
+      }
+      return tf.expandDims(x, 1) as tf.Tensor3D; // [B, 1, F]
+    });
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return Object.values(layerWeights(this.layers));
+  }
+
+  getWeights(): Record<string, tf.Tensor> {
+    return layerWeights(this.layers);
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    assignWeights(layerWeights(this.layers), weights);
+  }
+
+  config(): EncoderConfig {
+    return { kind: 'mlp', ...this.args };
+  }
+
+  dispose(): void {
+    Object.values(this.layers).forEach((l) => l.dispose());
+  }
+}

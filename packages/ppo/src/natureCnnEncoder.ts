@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Conv2D, assignWeights, layerWeights } from './dense.js';
+import type { Encoder, EncoderConfig } from './encoder.js';
+
+/** Arguments of {@link NatureCnnEncoder}. */
+export interface NatureCnnEncoderArgs {
+  /** Frames stacked on the leading observation axis (`[stack, 84, 84]`, spec/envs.md "Atari"). */
+  stack: number;
+  /** 'regions': the 7×7×64 map as a set of 49 regions `[B, 49, 64]` (RIM, IAM); 'flat': `[B, 1, 3136]` (LSTM, FNN). */
+  output: 'regions' | 'flat';
+  /** Seed of the weight initialiser. */
+  seed: number;
+}
+
+/**
+ * The Nature DQN convolutions (Mnih et al. 2015): uint8 frames / 255 → conv 32 8×8/4, ReLU, conv 64 4×4/2,
+ * ReLU, conv 64 3×3/1, ReLU → a 7×7×64 map. The fully connected 512 layer of the Nature net is left to the
+ * core, because RIM and IAM attend over the 49 regions directly. Weights `conv{1,2,3}/kernel` and `/bias`.
+ *
+ * @example
+ * const encoder = new NatureCnnEncoder({ stack: 1, output: 'regions', seed: 1 }); // → [B, 49, 64]
+ */
+export class NatureCnnEncoder implements Encoder {
+  readonly obsShape: readonly number[];
+  readonly outputShape: readonly [number, number];
+  private readonly args: NatureCnnEncoderArgs;
+  private readonly layers: Record<'conv1' | 'conv2' | 'conv3', Conv2D>;
+
+  constructor(args: NatureCnnEncoderArgs) {
+    if (!Number.isInteger(args.stack) || args.stack < 1) throw new Error(`stack must be a positive integer (got ${args.stack})`);
+    if (args.output !== 'regions' && args.output !== 'flat') throw new Error(`output must be 'regions' or 'flat' (got '${args.output}')`);
+    this.args = { ...args };
+    this.obsShape = [args.stack, 84, 84];
+    this.outputShape = args.output === 'regions' ? [49, 64] : [1, 49 * 64];
+    this.layers = {
+      conv1: new Conv2D({ inChannels: args.stack, outChannels: 32, kernelSize: 8, stride: 4, seed: args.seed }),
+      conv2: new Conv2D({ inChannels: 32, outChannels: 64, kernelSize: 4, stride: 2, seed: args.seed + 1 }),
+      conv3: new Conv2D({ inChannels: 64, outChannels: 64, kernelSize: 3, stride: 1, seed: args.seed + 2 }),
+    };
+  }
+
+  apply(obs: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => {
+      const batch = obs.shape[0]!;
+      const x0 = tf.div(tf.transpose(obs, [0, 2, 3, 1]), 255) as tf.Tensor4D; // [B, 84, 84, stack]
+      const x1 = tf.relu(this.layers.conv1.apply(x0)); // [B, 20, 20, 32]
+      const x2 = tf.relu(this.layers.conv2.apply(x1)); // [B, 9, 9, 64]
+      const x3 = tf.relu(this.layers.conv3.apply(x2)); // [B, 7, 7, 64]
+      return tf.reshape(x3, [batch, ...this.outputShape]) as tf.Tensor3D;
+    });
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return Object.values(layerWeights(this.layers));
+  }
+
+  getWeights(): Record<string, tf.Tensor> {
+    return layerWeights(this.layers);
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    assignWeights(layerWeights(this.layers), weights);
+  }
+
+  config(): EncoderConfig {
+    return { kind: 'nature-cnn', ...this.args };
+  }
+
+  dispose(): void {
+    Object.values(this.layers).forEach((l) => l.dispose());
+  }
+}

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** A flat record of named scalars, one per update (CleanRL's `charts/…`, `losses/…` names). */
+export type Metrics = Record<string, number>;
+
+/**
+ * Where scalars go besides progress.csv, e.g. TensorBoard. The bench passes tfjs-node's
+ * `node.summaryFileWriter(dir)` adapted to this shape; ppo itself never loads tfjs-node.
+ */
+export interface ScalarWriter {
+  /** One scalar of one update; `step` is the number of agent steps so far. */
+  scalar(name: string, value: number, step: number): void;
+  /** Called after every update. */
+  flush?(): void;
+}
+
+function formatValue(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return '';
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(7)));
+}
+
+/**
+ * `progress.csv`: one row per update. The columns are fixed by the first row written (later unknown
+ * names are an error, so a file never silently changes shape); a missing value is an empty cell.
+ */
+export class ProgressCsv {
+  readonly path: string;
+  private columns: string[] | null = null;
+
+  /**
+   * @param path the file; when `resumeAfterUpdate` is given, an existing file is kept up to that update
+   * (rows of updates after the checkpoint are dropped, because the resumed run writes them again).
+   */
+  constructor(path: string, resumeAfterUpdate?: number) {
+    this.path = path;
+    mkdirSync(dirname(path), { recursive: true });
+    if (resumeAfterUpdate !== undefined && existsSync(path)) {
+      const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+      if (header) {
+        this.columns = header.split(',');
+        const updateColumn = this.columns.indexOf('update');
+        const kept = rows.filter((r) => Number(r.split(',')[updateColumn]) <= resumeAfterUpdate);
+        writeFileSync(`${path}.tmp`, [header, ...kept].map((l) => `${l}\n`).join(''));
+        renameSync(`${path}.tmp`, path);
+      }
+    } else {
+      writeFileSync(path, '');
+    }
+  }
+
+  /** Appends one row. */
+  write(metrics: Metrics): void {
+    if (this.columns === null) {
+      this.columns = Object.keys(metrics);
+      appendFileSync(this.path, `${this.columns.join(',')}\n`);
+    }
+    const unknown = Object.keys(metrics).filter((k) => !this.columns!.includes(k));
+    if (unknown.length > 0) throw new Error(`progress.csv has no column for ${unknown.join(', ')} (columns are fixed by the first row)`);
+    appendFileSync(this.path, `${this.columns.map((c) => formatValue(metrics[c])).join(',')}\n`);
+  }
+}
+
+/** Reads a progress.csv back as numbers (empty cells become NaN). */
+export function readProgressCsv(path: string): Metrics[] {
+  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  if (!header) return [];
+  const columns = header.split(',');
+  return rows.map((row) => {
+    const cells = row.split(',');
+    return Object.fromEntries(columns.map((c, i) => [c, cells[i] === '' ? NaN : Number(cells[i])]));
+  });
+}

@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ObsArray, VecEnv } from '@mempo/envs';
+import { act, obsTensor } from './acting.js';
+import type { ActorCritic } from './actorCritic.js';
+import type { PpoConfig } from './config.js';
+import type { Metrics } from './progressCsv.js';
+import type { Rng } from './rng.js';
+import type { RolloutBuffer } from './rolloutBuffer.js';
+
+/** The run's mutable position: what a checkpoint must hold to continue as if nothing stopped. */
+export interface RunState {
+  update: number;
+  globalStep: number;
+  /** Next obs to act on. [P, ...obsShape] */
+  obs: ObsArray;
+  /** 1 where `obs` starts an episode. [P] */
+  starts: Uint8Array;
+  /** The core's state before acting on `obs` (before the reset). */
+  state: tf.Tensor[];
+  /** Finished episodes' returns and lengths, newest last, at most `statsWindow`. */
+  recentReturns: number[];
+  recentLengths: number[];
+}
+
+/** Rollout statistics that the log needs. */
+export interface RolloutSummary {
+  envSeconds: number;
+  actSeconds: number;
+  /** Episodes finished during the rollout. */
+  episodes: number;
+  /** The core's diagnostics averaged over envs and steps, as `core/<name>[_i]` scalars. */
+  diagnostics: Metrics;
+}
+
+/**
+ * Fills the buffer with T steps of every env (spec/ppo.md "Rollout"): the state before each step is stored
+ * before the episode-start reset, so a training sequence replays it through the same reset.
+ */
+export async function collectRollout(
+  agent: ActorCritic,
+  env: VecEnv,
+  buffer: RolloutBuffer,
+  run: RunState,
+  config: PpoConfig,
+  rng: Rng,
+): Promise<RolloutSummary> {
+  const P = config.numEnvs;
+  const obsShape = env.observationSpace.shape;
+  let envSeconds = 0;
+  let actSeconds = 0;
+  let episodes = 0;
+  const diagnosticSums = new Map<string, Float64Array>();
+  for (let t = 0; t < config.numSteps; t++) {
+    const actStart = performance.now();
+    buffer.storeInputs(t, run.obs, run.starts, run.state.map((s) => s.dataSync() as Float32Array));
+    const x = obsTensor(run.obs, P, obsShape);
+    const acted = act(agent, x, run.state, run.starts, config.dropoutWhileActing, rng);
+    if (acted.diagnostics) accumulateDiagnostics(diagnosticSums, acted.diagnostics);
+    tf.dispose([x, ...run.state, ...Object.values(acted.diagnostics ?? {})]);
+    run.state = acted.state;
+    actSeconds += (performance.now() - actStart) / 1000;
+
+    const envStart = performance.now();
+    const result = await env.step(acted.actions);
+    envSeconds += (performance.now() - envStart) / 1000;
+
+    const dones = new Uint8Array(P);
+    for (let p = 0; p < P; p++) dones[p] = result.terminated[p]! | result.truncated[p]!;
+    const rewards = Float32Array.from(result.reward);
+    if (config.bootstrapTruncated) bootstrapTruncated(agent, env, run.state, result, rewards, config);
+    buffer.storeOutcome(t, acted.actions, acted.logProbs, acted.values, rewards, dones);
+    for (const ep of result.info.episodes) {
+      run.recentReturns.push(ep.gameScore ?? ep.return);
+      run.recentLengths.push(ep.length);
+      episodes += 1;
+    }
+    run.recentReturns.splice(0, Math.max(0, run.recentReturns.length - config.statsWindow));
+    run.recentLengths.splice(0, Math.max(0, run.recentLengths.length - config.statsWindow));
+    run.obs = result.obs;
+    run.starts = dones; // same-step autoreset: obs[t+1] of a finished env starts its next episode
+  }
+  const diagnostics: Metrics = {};
+  for (const [name, sums] of diagnosticSums) {
+    if (sums.length === 1) diagnostics[`core/${name}`] = sums[0]! / config.numSteps;
+    else sums.forEach((s, i) => (diagnostics[`core/${name}_${i}`] = s / config.numSteps));
+  }
+  return { envSeconds, actSeconds, episodes, diagnostics };
+}
+
+/** Per-env diagnostics averaged over the batch; small ones (≤ 16 values, e.g. RIM's per-unit activity) are kept per element. */
+function accumulateDiagnostics(sums: Map<string, Float64Array>, diagnostics: Record<string, tf.Tensor>): void {
+  for (const [name, value] of Object.entries(diagnostics)) {
+    const perEnv = tf.tidy(() => {
+      const flat = tf.reshape(value, [value.shape[0] ?? 1, -1]);
+      return flat.shape[1]! <= 16 ? tf.mean(flat, 0) : tf.reshape(tf.mean(flat), [1]);
+    });
+    const data = perEnv.dataSync();
+    perEnv.dispose();
+    const sum = sums.get(name) ?? new Float64Array(data.length);
+    data.forEach((v, i) => (sum[i] = sum[i]! + v));
+    sums.set(name, sum);
+  }
+}
+
+/**
+ * spec/ppo.md "Rollout": with `bootstrapTruncated`, a time-limit cut is not an end of the task, so the reward
+ * gets γ·V(final obs), valued under the state the env had reached (SB3's treatment).
+ */
+function bootstrapTruncated(
+  agent: ActorCritic,
+  env: VecEnv,
+  state: tf.Tensor[],
+  result: Awaited<ReturnType<VecEnv['step']>>,
+  rewards: Float32Array,
+  config: PpoConfig,
+): void {
+  const P = config.numEnvs;
+  const cut = [...result.info.finalObs.keys()].filter((p) => result.truncated[p] && !result.terminated[p]);
+  if (cut.length === 0) return;
+  const size = result.obs.length / P;
+  const finalObs = Float32Array.from(result.obs);
+  for (const p of cut) finalObs.set(result.info.finalObs.get(p)!, p * size);
+  const values = tf.tidy(() => {
+    const x = obsTensor(finalObs, P, env.observationSpace.shape);
+    return agent.step(x, state, tf.zeros([P]) as tf.Tensor1D, config.dropoutWhileActing).values.dataSync();
+  });
+  for (const p of cut) rewards[p] = rewards[p]! + config.gamma * values[p]!;
+}
+

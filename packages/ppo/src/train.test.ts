@@ -1,0 +1,148 @@
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { GRUCore, LSTMCore } from '@mempo/core-attention';
+import { CueMemoryTask } from '@mempo/envs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from './presets.js';
+import { MlpEncoder } from './mlpEncoder.js';
+import { readProgressCsv, type Metrics } from './progressCsv.js';
+import { train } from './train.js';
+import { RandomEpisodeEnv } from './test-utils/randomEpisodeEnv.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'mempo-ppo-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const small = (overrides = {}) =>
+  resolveConfig('minigrid-rim', {
+    numEnvs: 4,
+    numSteps: 8,
+    bpttLength: 4,
+    epochs: 2,
+    seqsPerBatch: 2,
+    learningRate: 1e-3,
+    dropoutWhileActing: false,
+    checkpointEvery: 2,
+    keepCheckpoints: 2,
+    ...overrides,
+  });
+
+describe('train', () => {
+  it('keeps tf.memory().numTensors flat over 20 updates', async () => {
+    const counts: number[] = [];
+    const config = small({ totalSteps: 4 * 8 * 20 });
+    const { agent, updates } = await train({
+      config,
+      env: new CueMemoryTask({ numEnvs: 4 }),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [8], seed: 1 }),
+      core: new LSTMCore({ inputSize: 8, hiddenSize: 8, seed: 1 }),
+      callbacks: { onUpdate: () => void counts.push(tf.memory().numTensors) },
+    });
+    expect(updates).toBe(20);
+    expect(counts).toHaveLength(20);
+    expect(new Set(counts).size, `tensor counts per update: ${counts.join(' ')}`).toBe(1);
+    agent.dispose();
+  });
+
+  it('resumes from a checkpoint exactly: N updates straight = N/2, stop, resume, N/2 (cpu backend)', async () => {
+    const config = small({ totalSteps: 4 * 8 * 8, checkpointEvery: 3, bootstrapTruncated: true, normalizeAdvantages: true, clipSchedule: 'linear', lrSchedule: 'linear' });
+    const parts = () => ({
+      env: new RandomEpisodeEnv(4, 6),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [8], seed: 1 }),
+      core: new GRUCore({ inputSize: 8, hiddenSize: 8, seed: 1 }),
+    });
+    const straightDir = tempDir();
+    const straightRows: Metrics[] = [];
+    const resumedRows: Metrics[] = [];
+    const straight = await train({ config, ...parts(), runDir: straightDir, callbacks: { onUpdate: (m) => void straightRows.push(m) } });
+    straight.agent.dispose();
+
+    const resumedDir = tempDir();
+    const first = await train({ config, ...parts(), runDir: resumedDir, callbacks: { onUpdate: (m) => (resumedRows.push(m), m.update === 4 ? 'stop' : undefined) } });
+    expect(first.stopped).toBe(true);
+    expect(first.updates).toBe(4);
+    first.agent.dispose();
+    // A fresh process would build new parts and find the checkpoint written at the stop.
+    const second = await train({ config, ...parts(), runDir: resumedDir, resume: true, callbacks: { onUpdate: (m) => void resumedRows.push(m) } });
+    expect(second.updates).toBe(8);
+    second.agent.dispose();
+
+    const deterministic = (rows: Metrics[]) =>
+      rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/') && k !== 'charts/fps')));
+    // Bit-identical metrics in memory, and the same rows in progress.csv (the resumed file continues the first).
+    expect(deterministic(resumedRows)).toEqual(deterministic(straightRows));
+    const a = deterministic(readProgressCsv(join(straightDir, 'progress.csv')));
+    const b = deterministic(readProgressCsv(join(resumedDir, 'progress.csv')));
+    expect(a).toHaveLength(8);
+    expect(b).toEqual(a);
+    // keepCheckpoints = 2: only the newest two remain, and no temporary folder is left behind.
+    expect(readdirSync(join(resumedDir, 'checkpoints'))).toEqual(['update-000006', 'update-000008']);
+    expect(existsSync(join(resumedDir, 'config.json'))).toBe(true);
+  });
+
+  it('writes the spec columns to progress.csv', async () => {
+    const runDir = tempDir();
+    const { agent } = await train({
+      config: small({ totalSteps: 4 * 8 * 2, checkpointEvery: 0 }),
+      env: new CueMemoryTask({ numEnvs: 4 }),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }),
+      core: new LSTMCore({ inputSize: 3, hiddenSize: 4, seed: 1 }),
+      runDir,
+    });
+    agent.dispose();
+    const rows = readProgressCsv(join(runDir, 'progress.csv'));
+    expect(rows.map((r) => r.global_step)).toEqual([32, 64]);
+    for (const column of [
+      'charts/fps',
+      'charts/episode_return_mean',
+      'charts/episode_return_median',
+      'charts/episode_return_min',
+      'charts/episode_return_max',
+      'charts/episode_length_mean',
+      'charts/learning_rate',
+      'losses/policy_loss',
+      'losses/value_loss',
+      'losses/entropy',
+      'losses/approx_kl',
+      'losses/clip_fraction',
+      'losses/explained_variance',
+      'losses/grad_norm',
+    ])
+      expect(Number.isFinite(rows[1]![column]), column).toBe(true);
+    expect(rows[1]!['charts/episode_length_mean']).toBe(4); // the cue task's episodes are delay + 1 = 4 steps
+    expect(existsSync(join(runDir, 'checkpoints'))).toBe(false);
+  });
+
+  it('refuses mismatched parts and configs, naming the field', async () => {
+    const parts = {
+      env: new CueMemoryTask({ numEnvs: 4 }),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }),
+      core: new LSTMCore({ inputSize: 3, hiddenSize: 4, seed: 1 }),
+    };
+    await expect(train({ config: small({ numEnvs: 8, seqsPerBatch: 2 }), ...parts })).rejects.toThrow(
+      "numEnvs must equal the env's number of envs (got numEnvs=8, env has 4)",
+    );
+    await expect(
+      train({ ...parts, config: small(), encoder: new MlpEncoder({ obsShape: [5], hiddenSizes: [], seed: 1 }) }),
+    ).rejects.toThrow("the encoder's obsShape [5] must equal the env's observation shape [3]");
+    const runDir = tempDir();
+    const done = await train({ config: small({ totalSteps: 64 }), ...parts, runDir });
+    done.agent.dispose();
+    await expect(
+      train({
+        config: small({ totalSteps: 64, gamma: 0.9 }),
+        env: new CueMemoryTask({ numEnvs: 4 }),
+        encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }),
+        core: new LSTMCore({ inputSize: 3, hiddenSize: 4, seed: 1 }),
+        runDir,
+        resume: true,
+      }),
+    ).rejects.toThrow('cannot resume: gamma is 0.9 but the checkpoint was written with 0.99');
+  });
+});

@@ -1,0 +1,401 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { MemoryCore } from '@mempo/core-attention';
+import type { ObsArray, VecEnv } from '@mempo/envs';
+import { obsTensor } from './acting.js';
+import { ActorCritic } from './actorCritic.js';
+import { Adam } from './adam.js';
+import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
+import { loadLatestCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
+import { CONFIG_FIELDS, numUpdates, validateConfig, type PpoConfig } from './config.js';
+import type { Encoder } from './encoder.js';
+import { summarize } from './evaluate.js';
+import { ppoLoss } from './loss.js';
+import { epochMinibatches, gatherMinibatch, sequenceRefs } from './minibatches.js';
+import type { ProgressReporter } from './progressBar.js';
+import { ProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
+import { Rng } from './rng.js';
+import { RolloutBuffer } from './rolloutBuffer.js';
+import { collectRollout, type RunState } from './rollout.js';
+import { scheduledValue } from './schedules.js';
+
+/**
+ * An env that can save and restore its exact state (JSON). When the training env offers it, a checkpoint
+ * includes it and a resumed run continues every episode where it stopped; otherwise resuming resets the envs.
+ */
+export interface ResumableVecEnv extends VecEnv {
+  getState(): unknown;
+  setState(state: unknown): void | Promise<void>;
+}
+
+function isResumable(env: VecEnv): env is ResumableVecEnv {
+  const e = env as Partial<ResumableVecEnv>;
+  return typeof e.getState === 'function' && typeof e.setState === 'function';
+}
+
+/** Hooks into the loop (SB3's callbacks) without editing it. */
+export interface TrainCallbacks {
+  /** After every update's log row; return 'stop' to end the run early (after its checkpoint). */
+  onUpdate?(metrics: Metrics, agent: ActorCritic): void | 'stop' | Promise<void | 'stop'>;
+  /** After a checkpoint is written. */
+  onCheckpoint?(path: string, update: number): void;
+}
+
+/** Everything {@link train} needs. */
+export interface TrainOptions {
+  /** Validated again here; `numEnvs` must equal the env's. */
+  config: PpoConfig;
+  /** The training env, already constructed (train resets it). */
+  env: VecEnv;
+  /** Observation encoder; `obsShape` must match the env. */
+  encoder: Encoder;
+  /** The memory core to train (any plugin). */
+  core: MemoryCore;
+  /** Run folder: `config.json`, `progress.csv`, `checkpoints/`. Nothing is written when absent. */
+  runDir?: string;
+  /** Continue from the newest checkpoint in `runDir` when there is one. */
+  resume?: boolean;
+  /** TensorBoard or any other scalar sink (same names as progress.csv). */
+  scalarWriter?: ScalarWriter;
+  /** Console progress bar or other display. */
+  progress?: ProgressReporter;
+  callbacks?: TrainCallbacks;
+}
+
+/** What {@link train} returns. The caller owns (and disposes) the agent. */
+export interface TrainResult {
+  agent: ActorCritic;
+  /** Updates completed in total (including those before a resume). */
+  updates: number;
+  /** Agent steps summed over envs. */
+  globalStep: number;
+  /** The last update's log row. */
+  lastMetrics: Metrics | null;
+  /** True when a callback stopped the run before `totalSteps`. */
+  stopped: boolean;
+}
+
+/** Fields that may differ between a checkpoint's config and the resumed one (they change no result). */
+const RESUME_FREE_FIELDS: readonly (keyof PpoConfig)[] = ['checkpointEvery', 'keepCheckpoints'];
+
+/**
+ * Recurrent PPO (spec/ppo.md) on any MemoryCore. Each update: collect P×T steps, compute GAE, run
+ * `epochs` passes of recurrent minibatches, log, checkpoint.
+ *
+ * @example
+ * const config = resolveConfig('iam', { totalSteps: 200_000 });
+ * const { agent } = await train({ config, env, encoder: new MlpEncoder({ obsShape: [73], hiddenSizes: [], seed: 1 }),
+ *   core: new GRUCore({ inputSize: 73, hiddenSize: 64 }), runDir: 'runs/gru-1', progress: new ConsoleProgress() });
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const config = validateConfig({ ...options.config });
+  const { env, encoder, core, scalarWriter, progress, callbacks } = options;
+  checkCompatible(config, env, encoder);
+  const P = config.numEnvs;
+  const T = config.numSteps;
+  const totalUpdates = numUpdates(config);
+
+  const rng = new Rng(config.seed);
+  const agent = new ActorCritic({ encoder, core, numActions: env.actionSpace.n, seed: config.seed });
+  const adam = new Adam({ variables: agent.trainableVariables(), epsilon: config.adamEpsilon });
+  const buffer = new RolloutBuffer({
+    numSteps: T,
+    numEnvs: P,
+    obsShape: env.observationSpace.shape,
+    obsDtype: env.observationSpace.dtype,
+    stateShapes: core.stateShapes,
+  });
+  const refs = sequenceRefs(T, P, config.bpttLength);
+  const checkpointDir = options.runDir ? join(options.runDir, 'checkpoints') : undefined;
+
+  const saved = options.resume && checkpointDir ? loadLatestCheckpoint(checkpointDir) : null;
+  const run = saved ? await restoreRun(saved, config, env, agent, adam, rng) : await freshRun(config, env, core);
+  let csv: ProgressCsv | undefined;
+  if (options.runDir) {
+    writeJsonAtomic(join(options.runDir, 'config.json'), { ppo: config, encoder: encoder.config(), core: core.config() });
+    csv = new ProgressCsv(join(options.runDir, 'progress.csv'), saved ? run.update : undefined);
+  }
+
+  progress?.start(totalUpdates * P * T, run.globalStep);
+  const startTime = performance.now();
+  const startStep = run.globalStep;
+  let lastMetrics: Metrics | null = null;
+  let stopped = false;
+  try {
+    while (run.update < totalUpdates) {
+      const learningRate = scheduledValue(config.lrSchedule, config.learningRate, run.update, totalUpdates);
+      const clipEpsilon = scheduledValue(config.clipSchedule, config.clipEpsilon, run.update, totalUpdates);
+
+      // 1. Rollout (spec/ppo.md "Rollout").
+      const rollout = await collectRollout(agent, env, buffer, run, config, rng);
+
+      // 2. Advantages (spec/ppo.md "Advantages"), bootstrapped with V(obs_T) under the current state.
+      const lastValues = tf.tidy(() => {
+        const x = obsTensor(run.obs, P, env.observationSpace.shape);
+        const starts = tf.tensor1d(Float32Array.from(run.starts));
+        return agent.step(x, run.state, starts, config.dropoutWhileActing).values.dataSync() as Float32Array;
+      });
+      const learnStart = performance.now();
+      const { advantages, returns } = computeGae({
+        rewards: buffer.rewards,
+        values: buffer.values,
+        dones: buffer.dones,
+        lastValues,
+        numEnvs: P,
+        gamma: config.gamma,
+        lambda: config.gaeLambda,
+      });
+      if (config.normalizeAdvantages) normalizeInPlace(advantages);
+
+      // 3. Recurrent minibatches (spec/ppo.md "Recurrent minibatches").
+      const losses = learn(agent, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon);
+      const learnSeconds = (performance.now() - learnStart) / 1000;
+
+      run.update += 1;
+      run.globalStep += P * T;
+
+      // 4. Log.
+      const elapsed = (performance.now() - startTime) / 1000;
+      const total = rollout.envSeconds + rollout.actSeconds + learnSeconds;
+      const recent = summarize(run.recentReturns);
+      const metrics: Metrics = {
+        update: run.update,
+        global_step: run.globalStep,
+        'charts/fps': (run.globalStep - startStep) / elapsed,
+        'charts/episode_return_mean': recent.mean,
+        'charts/episode_return_median': recent.median,
+        'charts/episode_return_min': recent.min,
+        'charts/episode_return_max': recent.max,
+        'charts/episode_length_mean': summarize(run.recentLengths).mean,
+        'charts/episodes': rollout.episodes,
+        'charts/learning_rate': learningRate,
+        'charts/clip_epsilon': clipEpsilon,
+        ...losses,
+        'losses/explained_variance': explainedVariance(buffer.values, returns),
+        'time/env_share': rollout.envSeconds / total,
+        'time/act_share': rollout.actSeconds / total,
+        'time/learn_share': learnSeconds / total,
+        ...rollout.diagnostics,
+      };
+      lastMetrics = metrics;
+      csv?.write(metrics);
+      if (scalarWriter) {
+        for (const [name, value] of Object.entries(metrics)) if (!Number.isNaN(value)) scalarWriter.scalar(name, value, run.globalStep);
+        scalarWriter.flush?.();
+      }
+      progress?.update(metrics);
+
+      // 5. Checkpoint, then the user's hook (a stop request still leaves a checkpoint to resume from).
+      const decision = await callbacks?.onUpdate?.(metrics, agent);
+      stopped = decision === 'stop' && run.update < totalUpdates;
+      const due = config.checkpointEvery > 0 && (run.update % config.checkpointEvery === 0 || run.update === totalUpdates || stopped);
+      if (checkpointDir && due) {
+        const path = writeCheckpoint(checkpointDir, run, config, env, agent, adam, rng);
+        callbacks?.onCheckpoint?.(path, run.update);
+      }
+      if (stopped) break;
+    }
+  } finally {
+    progress?.stop();
+    tf.dispose(run.state);
+    adam.dispose();
+  }
+  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped };
+}
+
+function checkCompatible(config: PpoConfig, env: VecEnv, encoder: Encoder): void {
+  if (env.numEnvs !== config.numEnvs)
+    throw new Error(`numEnvs must equal the env's number of envs (got numEnvs=${config.numEnvs}, env has ${env.numEnvs})`);
+  if (env.observationSpace.shape.join() !== encoder.obsShape.join())
+    throw new Error(`the encoder's obsShape [${encoder.obsShape}] must equal the env's observation shape [${env.observationSpace.shape}]`);
+  if (env.actionSpace.kind !== 'discrete') throw new Error(`PPO here needs a discrete action space (got ${env.actionSpace.kind})`);
+}
+
+async function freshRun(config: PpoConfig, env: VecEnv, core: MemoryCore): Promise<RunState> {
+  return {
+    update: 0,
+    globalStep: 0,
+    obs: await env.reset(config.seed),
+    starts: new Uint8Array(config.numEnvs).fill(1),
+    state: core.initialState(config.numEnvs),
+    recentReturns: [],
+    recentLengths: [],
+  };
+}
+
+/** `epochs` passes of shuffled recurrent minibatches, one Adam step each; returns the mean loss terms. */
+function learn(
+  agent: ActorCritic,
+  adam: Adam,
+  buffer: RolloutBuffer,
+  advantages: Float32Array,
+  returns: Float32Array,
+  refs: ReturnType<typeof sequenceRefs>,
+  rng: Rng,
+  config: PpoConfig,
+  learningRate: number,
+  clipEpsilon: number,
+): Metrics {
+  const L = config.bpttLength;
+  const sums = new Float64Array(6);
+  let steps = 0;
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    for (const batch of epochMinibatches(refs, config.seqsPerBatch, rng)) {
+      const mb = gatherMinibatch(buffer, advantages, returns, batch, L);
+      const B = mb.batch;
+      let terms: tf.Tensor1D | undefined;
+      const obs = tf.tensor(mb.obs, [L, B, ...buffer.obsShape]);
+      const starts = tf.tensor2d(mb.starts, [L, B]);
+      const state0 = mb.state0.map((s, k) => tf.tensor(s, [B, ...buffer.stateShapes[k]!]));
+      const { gradNorm } = adam.step(
+        () => {
+          const { logits, values } = agent.sequence(obs, state0, starts, true);
+          const loss = ppoLoss(
+            {
+              logits,
+              values,
+              actions: tf.tensor1d(mb.actions, 'int32'),
+              oldLogProbs: tf.tensor1d(mb.oldLogProbs),
+              oldValues: tf.tensor1d(mb.oldValues),
+              advantages: tf.tensor1d(mb.advantages),
+              returns: tf.tensor1d(mb.returns),
+            },
+            { ...config, clipEpsilon },
+          );
+          terms = tf.keep(
+            tf.stack([loss.policyLoss, loss.valueLoss, loss.entropy, loss.approxKl, loss.clipFraction]) as tf.Tensor1D,
+          );
+          return loss.total;
+        },
+        { learningRate, maxGradNorm: config.maxGradNorm },
+      );
+      tf.dispose([obs, starts, ...state0]);
+      const values = terms!.dataSync();
+      terms!.dispose();
+      values.forEach((v, i) => (sums[i] = sums[i]! + v));
+      sums[5] = sums[5]! + gradNorm;
+      steps += 1;
+    }
+  }
+  const mean = (i: number) => sums[i]! / steps;
+  return {
+    'losses/policy_loss': mean(0),
+    'losses/value_loss': mean(1),
+    'losses/entropy': mean(2),
+    'losses/approx_kl': mean(3),
+    'losses/clip_fraction': mean(4),
+    'losses/grad_norm': mean(5),
+  };
+}
+
+/** Everything that makes a resumed run continue exactly (DESIGN.md, "Runs"). */
+function snapshotRun(run: RunState, config: PpoConfig, env: VecEnv, agent: ActorCritic, adam: Adam, rng: Rng): CheckpointContents {
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, w] of Object.entries(agent.getWeights())) tensors[`model/${name}`] = w;
+  const opt = adam.getState();
+  for (const [name, w] of Object.entries(opt.tensors)) tensors[`adam/${name}`] = w;
+  run.state.forEach((s, k) => (tensors[`state/${k}`] = s));
+  const obs = obsTensor(run.obs, config.numEnvs, env.observationSpace.shape);
+  tensors['obs'] = obs;
+  const meta = {
+    version: 1,
+    config,
+    update: run.update,
+    globalStep: run.globalStep,
+    rng: rng.getState(),
+    adamIterations: opt.iterations,
+    starts: Array.from(run.starts),
+    recentReturns: run.recentReturns,
+    recentLengths: run.recentLengths,
+    envState: isResumable(env) ? env.getState() : null,
+  };
+  return { meta, tensors };
+}
+
+/** Writes a checkpoint of the run; the obs copy made for it is freed once written. */
+function writeCheckpoint(dir: string, run: RunState, config: PpoConfig, env: VecEnv, agent: ActorCritic, adam: Adam, rng: Rng): string {
+  const snapshot = snapshotRun(run, config, env, agent, adam, rng);
+  try {
+    return saveCheckpoint(dir, run.update, snapshot, config.keepCheckpoints);
+  } finally {
+    snapshot.tensors['obs']!.dispose();
+  }
+}
+
+/** Restores a run from {@link snapshotRun}'s checkpoint; throws when the config differs in a field that matters. */
+async function restoreRun(
+  saved: CheckpointContents,
+  config: PpoConfig,
+  env: VecEnv,
+  agent: ActorCritic,
+  adam: Adam,
+  rng: Rng,
+): Promise<RunState> {
+  const meta = saved.meta as {
+    config: PpoConfig;
+    update: number;
+    globalStep: number;
+    rng: number[];
+    adamIterations: number;
+    starts: number[];
+    recentReturns: number[];
+    recentLengths: number[];
+    envState: unknown;
+  };
+  try {
+    for (const field of CONFIG_FIELDS) {
+      if (RESUME_FREE_FIELDS.includes(field)) continue;
+      if (JSON.stringify(meta.config[field]) !== JSON.stringify(config[field]))
+        throw new Error(
+          `cannot resume: ${field} is ${JSON.stringify(config[field])} but the checkpoint was written with ${JSON.stringify(meta.config[field])}; ` +
+            'use the same config or start a new run folder',
+        );
+    }
+    const weights: Record<string, tf.Tensor> = {};
+    const moments: Record<string, tf.Tensor> = {};
+    for (const [name, t] of Object.entries(saved.tensors)) {
+      if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
+      if (name.startsWith('adam/')) moments[name.slice('adam/'.length)] = t;
+    }
+    agent.setWeights(weights);
+    adam.setState({ iterations: meta.adamIterations, tensors: moments });
+    rng.setState(meta.rng);
+    const P = config.numEnvs;
+    let obs: ObsArray;
+    let starts: Uint8Array;
+    let state: tf.Tensor[];
+    if (isResumable(env) && meta.envState !== null) {
+      await env.reset(config.seed);
+      await env.setState(meta.envState);
+      const data = saved.tensors['obs']!.dataSync() as Float32Array;
+      obs = env.observationSpace.dtype === 'uint8' ? Uint8Array.from(data) : Float32Array.from(data);
+      starts = Uint8Array.from(meta.starts);
+      state = agent.core.stateShapes.map((_, k) => tf.clone(saved.tensors[`state/${k}`]!));
+    } else {
+      // Without an env snapshot the episodes in flight are lost: start fresh ones, with a seed that differs
+      // from the run's first reset so the resumed run does not replay the same episodes.
+      obs = await env.reset(config.seed + meta.update * P);
+      starts = new Uint8Array(P).fill(1);
+      state = agent.core.initialState(P);
+    }
+    return {
+      update: meta.update,
+      globalStep: meta.globalStep,
+      obs,
+      starts,
+      state,
+      recentReturns: meta.recentReturns,
+      recentLengths: meta.recentLengths,
+    };
+  } finally {
+    tf.dispose(Object.values(saved.tensors));
+  }
+}
+
+/** Writes JSON via a temporary file and a rename. */
+function writeJsonAtomic(path: string, data: unknown): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(`${path}.tmp`, JSON.stringify(data, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
+}

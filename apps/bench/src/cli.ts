@@ -2,10 +2,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from './backend.js';
 import { printDoctor, runDoctor } from './doctor.js';
-import { engineTable, writeJsonAtomic } from './speed/speedReport.js';
-import { runEngineSuite } from './speed/engineSuite.js';
-
-const SPEED_SUITES = ['engine'] as const;
+import { writeJsonAtomic } from './speed/speedReport.js';
+import { SPEED_SUITES, type SpeedSuiteName } from './speed/suites.js';
+import { addTrainingCommands } from './trainingCommands.js';
 
 function backendList(value: string): BackendName[] {
   const names = value.split(',').map((s) => s.trim());
@@ -32,27 +31,20 @@ program
 program
   .command('speed')
   .description('micro-benchmarks; writes <out>/speed-<suite>.json and prints a table')
-  .addOption(new Option('--suite <name>', 'which benchmark suite').choices(SPEED_SUITES).default('engine'))
-  .option('--backends <list>', `comma-separated subset of ${BACKENDS.join(',')} (default: all that load)`, backendList)
+  .addOption(new Option('--suite <name>', 'which benchmark suite').choices(Object.keys(SPEED_SUITES)).default('engine'))
+  .option('--backends <list>', `engine suite: comma-separated subset of ${BACKENDS.join(',')} (default: all that load)`, backendList)
   .option('--out <dir>', 'folder for the JSON results', 'bench-results')
-  .action(async (opts: { suite: (typeof SPEED_SUITES)[number]; backends?: BackendName[]; out: string }) => {
-    const results = await runEngineSuite(opts.backends, (line) => process.stderr.write(`  ${line}\n`));
+  .action(async (opts: { suite: SpeedSuiteName; backends?: BackendName[]; out: string }) => {
+    const { results, table } = await SPEED_SUITES[opts.suite]({
+      backends: opts.backends,
+      backend: program.opts().backend,
+      onProgress: (line) => process.stderr.write(`  ${line}\n`),
+    });
     const file = writeJsonAtomic(opts.out, `speed-${opts.suite}`, { suite: opts.suite, date: new Date().toISOString(), results });
-    console.log(engineTable(results));
+    console.log(table);
     console.log(`\nwrote ${file}`);
   });
 
-program
-  .command('atari')
-  .description('train on flickering Atari (needs the PPO trainer and the gymnasium bridge)')
-  .option('--memory <core>', 'memory core', 'rim')
-  .action(() => {
-    console.error(
-      'mempo atari is not available yet. Still missing: the gymnasium bridge for Atari (@mempo/envs), ' +
-        'the recurrent PPO trainer (@mempo/ppo) and the RIM core (@mempo/rim). ' +
-        "Run 'mempo doctor' to check the parts that are in place.",
-    );
-    process.exitCode = 2;
-  });
+addTrainingCommands(program, () => program.opts().backend);
 
 await program.parseAsync();

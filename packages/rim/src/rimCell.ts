@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   Dense,
   blockGradient,
-  stopGradient,
   GroupGRUCell,
   GroupLinear,
   GroupLSTMCell,
@@ -194,7 +193,7 @@ export class RIMCell {
     return tf.tidy(() => {
       // The null element is an all-zero row, so its key and value are the projections' biases.
       const nullShape = [...x.shape.slice(0, -2), 1, this.a.inputSize];
-      const withNull = tf.concat([x, tf.zeros(nullShape)], x.rank - 2); // […, N+1, D]
+      const withNull = tf.concat([tf.cast(x, 'float32'), tf.zeros(nullShape)], x.rank - 2); // […, N+1, D]
       const keys = this.inputKey.apply(withNull);
       const rawValues = this.inputValue.apply(withNull); // […, N+1, h·dv]
       const hi = this.a.numInputHeads;

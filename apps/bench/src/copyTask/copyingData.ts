@@ -39,8 +39,8 @@ export function copyingBatch(batch: number, digits: number, symbols: number, gap
     }
   }
   return tf.tidy(() => ({
-    x: tf.reshape(tf.oneHot(tf.tensor1d(xs, 'int32'), marker + 1), [T, batch, 1, marker + 1]) as tf.Tensor4D,
-    y: tf.reshape(tf.oneHot(tf.tensor1d(ys, 'int32'), symbols + 1), [T, batch, symbols + 1]) as tf.Tensor3D,
+    x: tf.reshape(tf.cast(tf.oneHot(tf.tensor1d(xs, 'int32'), marker + 1), 'float32'), [T, batch, 1, marker + 1]) as tf.Tensor4D,
+    y: tf.reshape(tf.cast(tf.oneHot(tf.tensor1d(ys, 'int32'), symbols + 1), 'float32'), [T, batch, symbols + 1]) as tf.Tensor3D,
     T,
   }));
 }

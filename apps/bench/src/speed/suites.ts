@@ -1,0 +1,44 @@
+import { useBackend, type BackendName } from '../backend.js';
+import { coresTable, runCoresSuite } from './coresSuite.js';
+import { runEngineSuite } from './engineSuite.js';
+import { envsTable, runEnvsSuite } from './envsSuite.js';
+import { engineTable } from './speedReport.js';
+import { runWarehouseSuite, warehouseTables } from './warehouseSuite.js';
+
+/** What every suite hands back: JSON-able results and the Markdown table printed for them. */
+export interface SuiteOutput {
+  results: unknown;
+  table: string;
+}
+
+/** Options shared by the suites; each uses the ones that apply to it. */
+export interface SuiteOptions {
+  /** Engine suite: the backends to compare (default: all that load). Others: the one backend to use. */
+  backends?: BackendName[];
+  backend?: string;
+  onProgress: (line: string) => void;
+}
+
+/** The `mempo speed --suite <name>` registry. */
+export const SPEED_SUITES = {
+  engine: async ({ backends, onProgress }) => {
+    const results = await runEngineSuite(backends, onProgress);
+    return { results, table: engineTable(results) };
+  },
+  cores: async ({ backend, onProgress }) => {
+    await useBackend(backend);
+    const results = await runCoresSuite({ onProgress });
+    return { results, table: coresTable(results) };
+  },
+  warehouse: async ({ backend, onProgress }) => {
+    await useBackend(backend);
+    const results = await runWarehouseSuite({}, onProgress);
+    return { results, table: warehouseTables(results) };
+  },
+  envs: async ({ onProgress }) => {
+    const results = await runEnvsSuite({}, onProgress);
+    return { results, table: envsTable(results) };
+  },
+} satisfies Record<string, (opts: SuiteOptions) => Promise<SuiteOutput>>;
+
+export type SpeedSuiteName = keyof typeof SPEED_SUITES;

@@ -1,0 +1,61 @@
+import { FrameStack, MINIGRID_ENV_IDS, Warehouse, makeAtariEnv, makeMiniGridEnv, type VecEnv } from '@mempo/envs';
+import { MinigridConvEncoder, MlpEncoder, NatureCnnEncoder, type Encoder } from '@mempo/ppo';
+import type { EnvFamily, MemoryName } from './memoryCores.js';
+
+/** Which env to train or evaluate on, as the CLI and study files name it. */
+export interface EnvChoice {
+  family: EnvFamily;
+  /** MiniGrid id (`MiniGrid-Empty-5x5-v0`), Atari ROM (`breakout`), or `warehouse`. */
+  id: string;
+  /** Atari: flicker probability (IAM paper: 0.5). */
+  flicker: number;
+}
+
+/** Atari: recurrent cores see one frame; the feed-forward baseline sees 4 (spec/envs.md). */
+export function atariStack(memory: MemoryName): number {
+  return memory === 'fnn' ? 4 : 1;
+}
+
+/** Warehouse: the FNN baseline sees the last 8 observations (IAM paper's "FNN 8 obs"); the rest see 1. */
+export function warehouseStack(memory: MemoryName, stack: number | undefined): number {
+  return stack ?? (memory === 'fnn' ? 8 : 1);
+}
+
+/** Builds P envs of the chosen family; env i is seeded with `seed + i` at reset. */
+export async function makeEnv(
+  choice: EnvChoice,
+  memory: MemoryName,
+  numEnvs: number,
+  seed: number,
+  stack?: number,
+): Promise<VecEnv> {
+  switch (choice.family) {
+    case 'atari':
+      return makeAtariEnv({ game: choice.id, numEnvs, stack: stack ?? atariStack(memory), flicker: choice.flicker, flickerSeed: seed });
+    case 'minigrid':
+      if (!(MINIGRID_ENV_IDS as readonly string[]).includes(choice.id))
+        throw new Error(`--env must be one of ${MINIGRID_ENV_IDS.join(', ')} (got '${choice.id}')`);
+      return makeMiniGridEnv({ envId: choice.id, numEnvs });
+    case 'warehouse': {
+      const env = new Warehouse({ numEnvs });
+      const k = warehouseStack(memory, stack);
+      return k > 1 ? new FrameStack(env, { k, order: 'newest-first' }) : env;
+    }
+  }
+}
+
+/**
+ * The encoder of each study preset (DESIGN.md, "The agent"): the Nature CNN for Atari (its 7×7×64 map as
+ * 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the MiniGrid conv stack, and for the Warehouse the
+ * IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none for IAM (its FNN branch reads the raw obs).
+ */
+export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: readonly number[], seed: number): Encoder {
+  switch (family) {
+    case 'atari':
+      return new NatureCnnEncoder({ stack: obsShape[0]!, output: memory === 'rim' || memory === 'iam' ? 'regions' : 'flat', seed });
+    case 'minigrid':
+      return new MinigridConvEncoder({ seed });
+    case 'warehouse':
+      return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed });
+  }
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ConsoleProgress, resolveConfig, train, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
+import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
+import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
+
+/** One training run (DESIGN.md, "Runs"): env × memory × seed × preset. */
+export interface RunSpec {
+  env: EnvChoice;
+  memory: MemoryName;
+  preset: PresetName;
+  seed: number;
+  /** Agent steps summed over envs; default: the preset's budget. */
+  totalSteps?: number;
+  /** Parallel envs; default: the preset's. */
+  numEnvs?: number;
+  /** Frames stacked per observation; default per family and memory (see environments.ts). */
+  stack?: number;
+  core: CoreOverrides;
+  /** Run folder; default `runs/<env>-<memory>-s<seed>`. */
+  runDir?: string;
+  /** Show the console progress bar (default true). */
+  progress?: boolean;
+}
+
+/** The default run folder name: readable and unique per (env, memory, seed). */
+export function defaultRunDir(spec: Pick<RunSpec, 'env' | 'memory' | 'seed'>): string {
+  const env = spec.env.family === 'atari' && spec.env.flicker > 0 ? `${spec.env.id}-flicker${spec.env.flicker}` : spec.env.id;
+  return join('runs', `${env}-${spec.memory}-s${spec.seed}`);
+}
+
+/** TensorBoard event files through tfjs-node's writer; only the native backend has one. */
+async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined> {
+  if (tf.getBackend() !== 'tensorflow') return undefined;
+  const { node } = await import('@tensorflow/tfjs-node');
+  const writer = node.summaryFileWriter(dir);
+  return { scalar: (name, value, step) => writer.scalar(name, value, step), flush: () => writer.flush() };
+}
+
+/**
+ * Builds env, encoder and core for a run and trains them with recurrent PPO, writing `config.json`,
+ * `progress.csv`, TensorBoard events (`tb/`) and `checkpoints/` to the run folder. A run folder that already
+ * has checkpoints is resumed from the newest one.
+ */
+export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir: string; config: PpoConfig }> {
+  const overrides: Partial<PpoConfig> = { seed: spec.seed };
+  if (spec.totalSteps !== undefined) overrides.totalSteps = spec.totalSteps;
+  if (spec.numEnvs !== undefined) overrides.numEnvs = spec.numEnvs;
+  const config = resolveConfig(spec.preset, overrides);
+  const runDir = spec.runDir ?? defaultRunDir(spec);
+  const env = await makeEnv(spec.env, spec.memory, config.numEnvs, spec.seed, spec.stack);
+  try {
+    const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed);
+    const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed);
+    const scalarWriter = await tensorBoardWriter(join(runDir, 'tb'));
+    const result = await train({
+      config,
+      env,
+      encoder,
+      core,
+      runDir,
+      resume: true,
+      ...(scalarWriter ? { scalarWriter } : {}),
+      ...(spec.progress === false ? {} : { progress: new ConsoleProgress(`${spec.env.id} ${spec.memory}`) }),
+    });
+    return { ...result, runDir, config };
+  } finally {
+    await env.close();
+  }
+}

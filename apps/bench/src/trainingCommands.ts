@@ -1,0 +1,94 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PRESET_NAMES, type PresetName } from '@mempo/ppo';
+import { useBackend } from './backend.js';
+import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
+import { runTraining } from './training/runTraining.js';
+
+/** Parses a positive integer flag, naming the flag in the error. */
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer (got '${value}')`);
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer ≥ 0 (got '${value}')`);
+    return n;
+  };
+}
+
+function probability(value: string): number {
+  const p = Number(value);
+  if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(`--flicker must be a probability in [0, 1] (got '${value}')`);
+  return p;
+}
+
+interface TrainingFlags {
+  memory: MemoryName;
+  env: string;
+  preset: PresetName;
+  seed: number;
+  frames?: number;
+  envs?: number;
+  stack?: number;
+  flicker: number;
+  out?: string;
+  units?: number;
+  k?: number;
+  hidden?: number;
+}
+
+/** Defaults of each training command: the env, the preset of the paper it reproduces. */
+const FAMILIES: Record<EnvFamily, { env: string; preset: PresetName; description: string }> = {
+  atari: { env: 'breakout', preset: 'atari', description: 'train on flickering Atari (default: Breakout, p = 0.5, atari preset)' },
+  minigrid: { env: 'MiniGrid-Empty-5x5-v0', preset: 'minigrid-rim', description: 'train on MiniGrid (default: Empty-5x5, minigrid-rim preset)' },
+  warehouse: { env: 'warehouse', preset: 'iam', description: 'train on the Warehouse (iam preset)' },
+};
+
+/** Adds `atari`, `minigrid` and `warehouse` to the CLI; `backend` reads the global `--backend`. */
+export function addTrainingCommands(program: Command, backend: () => string | undefined): void {
+  for (const [family, defaults] of Object.entries(FAMILIES) as [EnvFamily, (typeof FAMILIES)[EnvFamily]][]) {
+    const command = program
+      .command(family)
+      .description(defaults.description)
+      .addOption(new Option('--memory <core>', 'memory core').choices(MEMORY_NAMES).default('rim'))
+      .addOption(new Option('--preset <name>', 'PPO preset').choices(PRESET_NAMES).default(defaults.preset))
+      .option('--seed <n>', 'run seed (env i gets seed + i)', nonNegativeInt('--seed'), 1)
+      .option('--frames <n>', "agent steps summed over envs (default: the preset's budget; small values make smoke runs)", positiveInt('--frames'))
+      .option('--envs <n>', "parallel envs (default: the preset's)", positiveInt('--envs'))
+      .option('--stack <n>', 'frames stacked per observation (default: 1 for recurrent cores, 4 Atari / 8 Warehouse for fnn)', positiveInt('--stack'))
+      .option('--out <dir>', 'run folder (default runs/<env>-<memory>-s<seed>); an existing run there is resumed')
+      .option('--units <n>', 'RIM: number of units', positiveInt('--units'))
+      .option('--k <n>', 'RIM: active units per step (1 ≤ k ≤ units)', positiveInt('--k'))
+      .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'));
+    if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
+    if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
+    command.action(async (flags: TrainingFlags) => {
+      if (flags.k !== undefined && flags.units !== undefined && flags.k > flags.units)
+        throw new InvalidArgumentError(`--k must be at most --units (got --k ${flags.k}, --units ${flags.units})`);
+      const info = await useBackend(backend());
+      console.error(`backend: ${info.name}${info.tensorflowVersion ? ` (TensorFlow ${info.tensorflowVersion})` : ''}`);
+      const result = await runTraining({
+        env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0 },
+        memory: flags.memory,
+        preset: flags.preset,
+        seed: flags.seed,
+        ...(flags.frames !== undefined ? { totalSteps: flags.frames } : {}),
+        ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
+        ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+        ...(flags.out !== undefined ? { runDir: flags.out } : {}),
+        core: { units: flags.units, k: flags.k, hidden: flags.hidden },
+      });
+      const ret = result.lastMetrics?.['charts/episode_return_mean'];
+      console.log(
+        `run ${result.runDir}: ${result.updates} updates, ${result.globalStep} agent steps` +
+          (ret !== undefined && Number.isFinite(ret) ? `, recent mean return ${ret.toFixed(3)}` : ''),
+      );
+      result.agent.dispose();
+    });
+  }
+}

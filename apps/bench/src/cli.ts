@@ -5,6 +5,7 @@ import { printDoctor, runDoctor } from './doctor.js';
 import { writeJsonAtomic } from './speed/speedReport.js';
 import { SPEED_SUITES, type SpeedSuiteName } from './speed/suites.js';
 import { addTrainingCommands } from './trainingCommands.js';
+import { addCopyCommand } from './copyCommand.js';
 
 function backendList(value: string): BackendName[] {
   const names = value.split(',').map((s) => s.trim());
@@ -46,5 +47,6 @@ program
   });
 
 addTrainingCommands(program, () => program.opts().backend);
+addCopyCommand(program, () => program.opts().backend);
 
 await program.parseAsync();

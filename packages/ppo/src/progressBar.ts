@@ -21,11 +21,17 @@ function formatNumber(v: number | undefined, digits = 2): string {
 export class ConsoleProgress implements ProgressReporter {
   private readonly bar: cliProgress.SingleBar;
 
-  constructor(label = 'train') {
+  /**
+   * @param label printed before the bar
+   * @param stream where to draw (default stderr); on a non-TTY stream (CI logs) a plain line is written every 10 s
+   */
+  constructor(label = 'train', stream: NodeJS.WritableStream = process.stderr) {
     this.bar = new cliProgress.SingleBar(
       {
         format: `${label} {bar} {percentage}% | {value}/{total} steps | {fps} fps | ETA {eta_formatted} | return {ret}`,
-        stream: process.stderr,
+        stream,
+        noTTYOutput: true,
+        notTTYSchedule: 10_000,
         etaBuffer: 20,
         hideCursor: false,
       },

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ import { resolveConfig } from './presets.js';
 import { MlpEncoder } from './mlpEncoder.js';
 import { readProgressCsv, type Metrics } from './progressCsv.js';
 import { train } from './train.js';
+import { ConsoleProgress } from './progressBar.js';
 import { RandomEpisodeEnv } from './test-utils/randomEpisodeEnv.js';
+import { StepCounterCore } from './test-utils/stepCounterCore.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -144,5 +147,27 @@ describe('train', () => {
         resume: true,
       }),
     ).rejects.toThrow('cannot resume: gamma is 0.9 but the checkpoint was written with 0.99');
+  });
+
+  it("logs the core's diagnostics, feeds the scalar writer and draws the progress bar", async () => {
+    const scalars: [string, number, number][] = [];
+    let drawn = '';
+    const sink = new Writable({ write: (chunk, _enc, done) => ((drawn += String(chunk)), done()) });
+    const { agent, lastMetrics } = await train({
+      config: small({ totalSteps: 4 * 8 * 2, checkpointEvery: 0 }),
+      env: new RandomEpisodeEnv(4, 3),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }),
+      core: new StepCounterCore(3),
+      scalarWriter: { scalar: (name, value, step) => void scalars.push([name, value, step]) },
+      progress: new ConsoleProgress('test', sink),
+    });
+    agent.dispose();
+    // Episodes of 1..3 steps: the mean count since reset lies strictly between 1 and 3.
+    const count = lastMetrics!['core/stepsSinceReset']!;
+    expect(count).toBeGreaterThan(1);
+    expect(count).toBeLessThan(3);
+    expect(scalars).toContainEqual(['core/stepsSinceReset', count, 64]);
+    expect(scalars.filter(([name]) => name === 'losses/value_loss').map(([, , step]) => step)).toEqual([32, 64]);
+    expect(drawn).toMatch(/test .*\| 64\/64 steps \| \d+ fps \| ETA .* \| return \d\.\d\d/);
   });
 });

@@ -4,6 +4,7 @@ import { maskStateAtStarts, type CoreCallOptions, type CoreConfig, type CoreSequ
 /**
  * A test core whose state counts the steps since its last reset: `s ← s·(1 − start) + 1`, output = s.
  * Any state that leaks across an episode start shows up as a count larger than the episode's step.
+ * Its one diagnostic, `stepsSinceReset` `[B, 1]`, exercises the logging of core diagnostics.
  */
 export class StepCounterCore implements MemoryCore {
   readonly name = 'step-counter';
@@ -22,7 +23,7 @@ export class StepCounterCore implements MemoryCore {
   step(x: tf.Tensor3D, state: tf.Tensor[], _opts: CoreCallOptions): CoreStepResult {
     return tf.tidy(() => {
       const counted = tf.add(tf.reshape(state[0]!, [x.shape[0], 1]), 1) as tf.Tensor2D;
-      return { output: counted, state: [tf.clone(counted)] };
+      return { output: counted, state: [tf.clone(counted)], diagnostics: { stepsSinceReset: tf.clone(counted) } };
     });
   }
 
@@ -36,6 +37,7 @@ export class StepCounterCore implements MemoryCore {
       for (let t = 0; t < T; t++) {
         const out = this.step(xsT[t]!, maskStateAtStarts(state, startsT[t]!), opts);
         outputs.push(out.output);
+        tf.dispose(Object.values(out.diagnostics ?? {}));
         state = out.state;
       }
       return { outputs: tf.stack(outputs) as tf.Tensor3D, state };

@@ -131,12 +131,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const rollout = await collectRollout(agent, env, buffer, run, config, rng);
 
       // 2. Advantages (spec/ppo.md "Advantages"), bootstrapped with V(obs_T) under the current state.
+      const learnStart = performance.now();
       const lastValues = tf.tidy(() => {
         const x = obsTensor(run.obs, P, env.observationSpace.shape);
         const starts = tf.tensor1d(Float32Array.from(run.starts));
         return agent.step(x, run.state, starts, config.dropoutWhileActing).values.dataSync() as Float32Array;
       });
-      const learnStart = performance.now();
       const { advantages, returns } = computeGae({
         rewards: buffer.rewards,
         values: buffer.values,
@@ -196,6 +196,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       if (stopped) break;
     }
+  } catch (err) {
+    agent.dispose();
+    throw err;
   } finally {
     progress?.stop();
     tf.dispose(run.state);

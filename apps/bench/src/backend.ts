@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+// Registers tfjs' gradient functions, which every backend needs for training (core-attention's registerGradients.ts).
+import '@mempo/core-attention';
+import { registerWasmTrainingKernels } from './wasmKernels.js';
 
 /** The tensor backends mempo can run on, best first. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -49,6 +52,7 @@ async function register(name: BackendName): Promise<string> {
       }
       case 'wasm':
         await import('@tensorflow/tfjs-backend-wasm');
+        registerWasmTrainingKernels();
         return '@tensorflow/tfjs-backend-wasm';
       case 'cpu':
         await import('@tensorflow/tfjs-backend-cpu');

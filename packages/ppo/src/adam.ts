@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients (the full @tensorflow/tfjs bundle does); training needs them on any backend.
+// tfjs-core's Node entry registers no gradients; core-attention registers them once for every mempo package.
+import '@mempo/core-attention';
 
 /** Settings of {@link Adam}. */
 export interface AdamArgs {

@@ -3,7 +3,7 @@ import { CueMemoryTask } from '@mempo/envs';
 import { describe, expect, it } from 'vitest';
 import { sampleCategorical } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, evaluateAll } from './evaluate.js';
 import { MlpEncoder } from './mlpEncoder.js';
 import { Rng } from './rng.js';
 import { StepCounterCore } from './test-utils/stepCounterCore.js';
@@ -32,6 +32,10 @@ describe('evaluate', () => {
     await expect(evaluate(agent, new CueMemoryTask({ numEnvs: 4 }), { episodes: 0, seed: 1 })).rejects.toThrow(
       'episodes must be a positive integer (got 0)',
     );
+    // Held-out envs: a longer delay changes the episode length, and each env is reported under its name.
+    const all = await evaluateAll(agent, { train: new CueMemoryTask({ numEnvs: 4, delay: 3 }), heldOut: new CueMemoryTask({ numEnvs: 2, delay: 6 }) }, { episodes: 6, seed: 5 });
+    expect(all.train!.lengthMean).toBe(4);
+    expect(all.heldOut!.lengthMean).toBe(7);
     agent.dispose();
   });
 });

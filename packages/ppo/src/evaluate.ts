@@ -89,3 +89,20 @@ export async function evaluate(agent: ActorCritic, env: VecEnv, options: Evaluat
     lengths,
   };
 }
+
+/**
+ * {@link evaluate} on several envs by name, e.g. the training env and held-out ones, for a run's `eval.json`.
+ * Each env gets the same seed, so the results differ only by env.
+ *
+ * @example
+ * const results = await evaluateAll(agent, { 'Empty-5x5': trainEnv, 'Empty-16x16': heldOut }, { seed: 1000 });
+ */
+export async function evaluateAll(
+  agent: ActorCritic,
+  envs: Record<string, VecEnv>,
+  options: EvaluateOptions,
+): Promise<Record<string, EvaluationResult>> {
+  const results: Record<string, EvaluationResult> = {};
+  for (const [name, env] of Object.entries(envs)) results[name] = await evaluate(agent, env, options);
+  return results;
+}

@@ -17,7 +17,7 @@ export { ActorCritic, type ActorCriticArgs, type ActStep } from './actorCritic.j
 export { act, sampleCategorical, obsTensor, type Acted } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
 export { saveCheckpoint, loadCheckpoint, loadLatestCheckpoint, listCheckpoints, type CheckpointContents } from './checkpoint.js';
-export { evaluate, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
+export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { ProgressCsv, readProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 export { ConsoleProgress, type ProgressReporter } from './progressBar.js';
 export { train, type TrainOptions, type TrainResult, type TrainCallbacks, type ResumableVecEnv } from './train.js';

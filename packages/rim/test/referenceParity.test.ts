@@ -24,30 +24,34 @@ const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/reference-rimcell.json', import.meta.url), 'utf8'),
 ) as ReferenceFixture;
 const s = fixture.sizes;
+/** Our cell with the reference's sizes, loaded with a case's reference parameters. */
+const referenceCell = (ref: ReferenceCase, selection: 'real-logit' | 'null-attention'): RIMCell => {
+  const cell = new RIMCell({
+    inputSize: s.input,
+    hiddenSize: s.hidden,
+    units: s.units,
+    k: s.k,
+    cell: ref.cell,
+    selection,
+    inputKeySize: s.input_key,
+    inputValueSize: s.input_value,
+    numInputHeads: s.input_heads,
+    commKeySize: s.comm_key,
+    numCommHeads: s.comm_heads,
+  });
+  const params = Object.fromEntries(Object.entries(ref.params).map(([name, v]) => [name, tf.tensor(v)]));
+  const weights = weightsFromReferenceRIMCell(params, ref.cell);
+  cell.setWeights(weights);
+  tf.dispose([...Object.values(params), ...Object.values(weights)]);
+  return cell;
+};
 const maxAbsDiff = (a: tf.Tensor, b: number[][] | number[][][]) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, tf.tensor(b)))).arraySync() as number);
 
 describe('parity with the PyTorch reference RIMCell (weights trained elsewhere)', () => {
   it.each(fixture.cases)('$cell: h, c and the active mask match the reference step by step', (ref) => {
     // The fixture's selection margin is far above float32 rounding, so the masks must agree exactly.
     expect(ref.minSelectionGap).toBeGreaterThan(1e-5);
-    const cell = new RIMCell({
-      inputSize: s.input,
-      hiddenSize: s.hidden,
-      units: s.units,
-      k: s.k,
-      cell: ref.cell,
-      selection: 'real-logit',
-      inputKeySize: s.input_key,
-      inputValueSize: s.input_value,
-      numInputHeads: s.input_heads,
-      commKeySize: s.comm_key,
-      numCommHeads: s.comm_heads,
-    });
-    const params = Object.fromEntries(Object.entries(ref.params).map(([name, v]) => [name, tf.tensor(v)]));
-    const weights = weightsFromReferenceRIMCell(params, ref.cell);
-    cell.setWeights(weights);
-    tf.dispose([...Object.values(params), ...Object.values(weights)]);
-
+    const cell = referenceCell(ref, 'real-logit');
     let state = { h: tf.tensor3d(ref.h0), ...(ref.c0 ? { c: tf.tensor3d(ref.c0) } : {}) };
     ref.steps.forEach((expected, t) => {
       const r = cell.step(tf.tensor3d(ref.inputs[t]!), state, { training: false });
@@ -64,18 +68,8 @@ describe('parity with the PyTorch reference RIMCell (weights trained elsewhere)'
     // Why 'real-logit' exists (spec rim.md, Competition): the reference's nn.Linear key has a bias, so the
     // null element's logit varies by unit and 1 − P(null) ranks units differently from the real logit.
     const ref = fixture.cases[0]!;
-    const make = (selection: 'real-logit' | 'null-attention') => {
-      const cell = new RIMCell({
-        inputSize: s.input, hiddenSize: s.hidden, units: s.units, k: s.k, selection,
-        inputKeySize: s.input_key, inputValueSize: s.input_value, numInputHeads: s.input_heads,
-        commKeySize: s.comm_key, numCommHeads: s.comm_heads,
-      });
-      const params = Object.fromEntries(Object.entries(ref.params).map(([name, v]) => [name, tf.tensor(v)]));
-      cell.setWeights(weightsFromReferenceRIMCell(params, 'lstm'));
-      return cell;
-    };
     const masks = (['real-logit', 'null-attention'] as const).map((sel) => {
-      const cell = make(sel);
+      const cell = referenceCell(ref, sel);
       let state = { h: tf.tensor3d(ref.h0), c: tf.tensor3d(ref.c0!) };
       const out: number[][][] = [];
       for (const x of ref.inputs) {
@@ -83,6 +77,7 @@ describe('parity with the PyTorch reference RIMCell (weights trained elsewhere)'
         out.push(r.mask.arraySync());
         state = { h: r.h, c: r.c! };
       }
+      cell.dispose();
       return out;
     });
     expect(masks[0]).toEqual(ref.steps.map((st) => st.mask));

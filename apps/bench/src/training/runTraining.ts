@@ -1,3 +1,4 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConsoleProgress, resolveConfig, train, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
@@ -29,6 +30,23 @@ export function defaultRunDir(spec: Pick<RunSpec, 'env' | 'memory' | 'seed'>): s
   return join('runs', `${env}-${spec.memory}-s${spec.seed}`);
 }
 
+/** The spec file of a run folder: what `evaluate` needs to rebuild the agent from a checkpoint. */
+export const RUN_SPEC_FILE = 'run.json';
+
+/** The part of a {@link RunSpec} saved as `run.json` (the rest only steers the process). */
+export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress'>;
+
+function writeRunSpec(runDir: string, spec: RunSpec): void {
+  mkdirSync(runDir, { recursive: true });
+  const saved: SavedRunSpec = { env: spec.env, memory: spec.memory, preset: spec.preset, seed: spec.seed, core: spec.core };
+  if (spec.totalSteps !== undefined) saved.totalSteps = spec.totalSteps;
+  if (spec.numEnvs !== undefined) saved.numEnvs = spec.numEnvs;
+  if (spec.stack !== undefined) saved.stack = spec.stack;
+  const path = join(runDir, RUN_SPEC_FILE);
+  writeFileSync(`${path}.tmp`, JSON.stringify(saved, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
+}
+
 /** TensorBoard event files through tfjs-node's writer; only the native backend has one. */
 async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined> {
   if (tf.getBackend() !== 'tensorflow') return undefined;
@@ -39,7 +57,7 @@ async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined>
 
 /**
  * Builds env, encoder and core for a run and trains them with recurrent PPO, writing `config.json`,
- * `progress.csv`, TensorBoard events (`tb/`) and `checkpoints/` to the run folder. A run folder that already
+ * `run.json` (the spec), `progress.csv`, TensorBoard events (`tb/`) and `checkpoints/` to the run folder. A run folder that already
  * has checkpoints is resumed from the newest one.
  */
 export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir: string; config: PpoConfig }> {
@@ -52,6 +70,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
   try {
     const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed);
     const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed);
+    writeRunSpec(runDir, spec);
     const scalarWriter = await tensorBoardWriter(join(runDir, 'tb'));
     const result = await train({
       config,

@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { VecEnv } from '@mempo/envs';
+import { ActorCritic, Rng, act, evaluate, listCheckpoints, loadCheckpoint, obsTensor, type EvaluationResult } from '@mempo/ppo';
+import { makeEncoder, makeEnv, type EnvChoice } from './training/environments.js';
+import { makeCore } from './training/memoryCores.js';
+import { RUN_SPEC_FILE, type SavedRunSpec } from './training/runTraining.js';
+
+/** Reads a run folder's `run.json`, failing with what to do when the folder is not a run. */
+export function readRunSpec(runDir: string): SavedRunSpec {
+  const path = join(runDir, RUN_SPEC_FILE);
+  if (!existsSync(path)) throw new Error(`${runDir} has no ${RUN_SPEC_FILE}: --run must be a folder written by a training command or a study`);
+  return JSON.parse(readFileSync(path, 'utf8')) as SavedRunSpec;
+}
+
+/** The number of parallel envs the run trained with (`config.json`), the default for its evaluation. */
+function trainingEnvs(runDir: string): number {
+  const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as { ppo: { numEnvs: number } };
+  return config.ppo.numEnvs;
+}
+
+/** An agent rebuilt from a run's newest checkpoint, with the env it acts in; `close` frees both. */
+export interface LoadedRun {
+  spec: SavedRunSpec;
+  agent: ActorCritic;
+  env: VecEnv;
+  /** The checkpoint's update number. */
+  update: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Rebuilds a run's agent (encoder, core and heads as the run built them) on `envChoice` and loads the
+ * newest checkpoint's weights. The env may differ from the training env (zero-shot evaluation) as long as
+ * its observation and action spaces match.
+ */
+export async function loadRun(runDir: string, envChoice?: EnvChoice, numEnvs?: number): Promise<LoadedRun> {
+  const spec = readRunSpec(runDir);
+  const checkpoints = listCheckpoints(join(runDir, 'checkpoints'));
+  const latest = checkpoints[checkpoints.length - 1];
+  if (latest === undefined) throw new Error(`${runDir} has no checkpoint yet: train the run first (it is resumed from the same folder)`);
+  const choice = envChoice ?? spec.env;
+  if (choice.family !== spec.env.family)
+    throw new Error(`--env must be a ${spec.env.family} env for this run (got a ${choice.family} env '${choice.id}')`);
+  const env = await makeEnv(choice, spec.memory, numEnvs ?? trainingEnvs(runDir), spec.seed, spec.stack);
+  const saved = loadCheckpoint(latest);
+  try {
+    const encoder = makeEncoder(choice.family, spec.memory, env.observationSpace.shape, spec.seed);
+    const core = makeCore(spec.memory, choice.family, encoder.outputShape, spec.core, spec.seed);
+    const agent = new ActorCritic({ encoder, core, numActions: env.actionSpace.n, seed: spec.seed });
+    const weights: Record<string, tf.Tensor> = {};
+    for (const [name, t] of Object.entries(saved.tensors)) if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
+    agent.setWeights(weights);
+    return {
+      spec,
+      agent,
+      env,
+      update: Number(saved.meta['update']),
+      close: async () => {
+        agent.dispose();
+        await env.close();
+      },
+    };
+  } catch (err) {
+    await env.close();
+    throw err;
+  } finally {
+    tf.dispose(Object.values(saved.tensors));
+  }
+}
+
+/** Options of {@link evaluateRun}. */
+export interface EvaluateRunOptions {
+  /** The env to evaluate on; default the training env. */
+  env?: EnvChoice;
+  /** Episodes (spec/ppo.md "Evaluation": default 100). */
+  episodes?: number;
+  /** Seed of the env resets and action sampling; default 10_000 + the run's seed (never a training seed). */
+  seed?: number;
+  /** Parallel envs; default as in training. */
+  numEnvs?: number;
+  /** Record this many steps of env 0's core diagnostics (0: none). */
+  diagnosticSteps?: number;
+}
+
+/** One evaluation of a run's final policy on one env. */
+export interface RunEvaluation extends EvaluationResult {
+  env: string;
+  /** The checkpoint's update number. */
+  update: number;
+  /** Present when diagnostics were asked for and the core reports some. */
+  diagnostics?: DiagnosticsTrace;
+}
+
+/** Per-step core diagnostics of env 0 (RIM `activeMask`/`inputAttention`, IAM `alpha`). */
+export interface DiagnosticsTrace {
+  steps: number;
+  /** Steps at which env 0 started a new episode (the memory was zeroed). */
+  episodeStarts: number[];
+  /** name → per-step shape (env 0's slice) and the per-step values, flattened row-major. */
+  series: Record<string, { shape: number[]; values: number[][] }>;
+}
+
+/** Evaluates a run's newest checkpoint: mean return over N episodes, optionally the core's diagnostics. */
+export async function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
+  const loaded = await loadRun(runDir, options.env, options.numEnvs);
+  try {
+    const seed = options.seed ?? 10_000 + loaded.spec.seed;
+    const result = await evaluate(loaded.agent, loaded.env, { episodes: options.episodes ?? 100, seed });
+    const steps = options.diagnosticSteps ?? 0;
+    const diagnostics = steps > 0 ? await recordDiagnostics(loaded.agent, loaded.env, steps, seed) : undefined;
+    return { env: (options.env ?? loaded.spec.env).id, update: loaded.update, ...result, ...(diagnostics ? { diagnostics } : {}) };
+  } finally {
+    await loaded.close();
+  }
+}
+
+/**
+ * Runs the policy (sampled actions, dropout off) for `steps` steps and keeps env 0's diagnostics; returns
+ * undefined for cores that report none (LSTM, GRU, FNN).
+ */
+export async function recordDiagnostics(agent: ActorCritic, env: VecEnv, steps: number, seed: number): Promise<DiagnosticsTrace | undefined> {
+  const P = env.numEnvs;
+  const rng = new Rng(seed);
+  let obs = await env.reset(seed);
+  let state = agent.core.initialState(P);
+  let starts = new Uint8Array(P).fill(1);
+  const series: DiagnosticsTrace['series'] = {};
+  const episodeStarts: number[] = [0];
+  try {
+    for (let t = 0; t < steps; t++) {
+      const x = obsTensor(obs, P, env.observationSpace.shape);
+      const acted = act(agent, x, state, starts, false, rng);
+      x.dispose();
+      tf.dispose(state);
+      state = acted.state;
+      for (const [name, d] of Object.entries(acted.diagnostics ?? {})) {
+        // [P, ...] → env 0's slice
+        const perEnv = d.size / P;
+        const row = Array.from((d.dataSync() as Float32Array).subarray(0, perEnv));
+        (series[name] ??= { shape: d.shape.slice(1), values: [] }).values.push(row);
+      }
+      tf.dispose(Object.values(acted.diagnostics ?? {}));
+      const result = await env.step(acted.actions);
+      starts = new Uint8Array(P);
+      for (let p = 0; p < P; p++) starts[p] = result.terminated[p]! | result.truncated[p]!;
+      if (starts[0] && t + 1 < steps) episodeStarts.push(t + 1);
+      obs = result.obs;
+    }
+  } finally {
+    tf.dispose(state);
+  }
+  return Object.keys(series).length === 0 ? undefined : { steps, episodeStarts, series };
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EVAL_FILE, LOG_FILE, isFinished, writePlan, type RunOutcome } from './executeRun.js';
+import type { PlannedRun } from './studyRuns.js';
+
+/** The CLI the children run; from both `src/studies` and `dist/studies` this is the built `dist/cli.js`. */
+export const DEFAULT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** Options of {@link runPool}. */
+export interface RunPoolOptions {
+  /** Runs at once (default: the cores, `os.availableParallelism()`). */
+  parallelism?: number;
+  /** Tensor backend of the children (`--backend`). */
+  backend?: string;
+  /** The CLI script the children run (default {@link DEFAULT_CLI}). */
+  cli?: string;
+  /** One line per run event (start, skip, finish, failure). */
+  onEvent?: (line: string) => void;
+}
+
+/** How one planned run ended in this invocation. */
+export interface PoolResult {
+  id: string;
+  status: 'skipped' | 'finished' | 'failed';
+  /** Exit code of a failed child. */
+  exitCode?: number | null;
+  seconds: number;
+  outcome?: RunOutcome;
+}
+
+/**
+ * Threads per child: the cores divided among the runs in flight, so P parallel runs do not oversubscribe the
+ * machine (each native TensorFlow process would otherwise size its thread pools for every core).
+ */
+export function threadsPerRun(parallelism: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / parallelism));
+}
+
+/**
+ * Runs the planned runs in a local process pool, one child process per run (`mempo study-run <plan.json>`),
+ * each logging to `<runDir>/run.log`. Finished runs (with `eval.json`) are skipped; an interrupted run's
+ * child resumes it from its newest checkpoint. A failing run does not stop the others.
+ */
+export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptions = {}): Promise<PoolResult[]> {
+  const parallelism = options.parallelism ?? availableParallelism();
+  if (!Number.isInteger(parallelism) || parallelism < 1) throw new Error(`parallelism must be a positive integer (got ${parallelism})`);
+  const onEvent = options.onEvent ?? ((line: string) => console.error(line));
+  const threads = String(threadsPerRun(parallelism));
+  const results: PoolResult[] = new Array(runs.length);
+  let next = 0;
+  let done = 0;
+
+  const runOne = (plan: PlannedRun): Promise<PoolResult> => {
+    const planPath = writePlan(plan);
+    const log = createWriteStream(join(plan.runDir, LOG_FILE), { flags: 'a' });
+    const args = [options.cli ?? DEFAULT_CLI, ...(options.backend ? ['--backend', options.backend] : []), 'study-run', planPath];
+    const start = performance.now();
+    return new Promise((resolve) => {
+      log.write(`\n== ${new Date().toISOString()} ${process.execPath} ${args.join(' ')}\n`);
+      const child = spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: threads, OMP_NUM_THREADS: threads },
+      });
+      child.stdout.pipe(log, { end: false });
+      child.stderr.pipe(log, { end: false });
+      child.on('close', (code) => {
+        log.end();
+        const seconds = (performance.now() - start) / 1000;
+        if (code === 0 && isFinished(plan.runDir)) {
+          const outcome = JSON.parse(readFileSync(join(plan.runDir, EVAL_FILE), 'utf8')) as RunOutcome;
+          resolve({ id: plan.id, status: 'finished', seconds, outcome });
+        } else {
+          resolve({ id: plan.id, status: 'failed', exitCode: code, seconds });
+        }
+      });
+    });
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < runs.length) {
+      const index = next++;
+      const plan = runs[index]!;
+      if (isFinished(plan.runDir)) {
+        results[index] = { id: plan.id, status: 'skipped', seconds: 0 };
+        onEvent(`[${++done}/${runs.length}] skip ${plan.id} (finished: ${EVAL_FILE} exists)`);
+        continue;
+      }
+      onEvent(`start ${plan.id} (log: ${join(plan.runDir, LOG_FILE)})`);
+      const result = await runOne(plan);
+      results[index] = result;
+      const ret = result.outcome?.evaluations[0]?.returnMean;
+      onEvent(
+        result.status === 'finished'
+          ? `[${++done}/${runs.length}] done ${plan.id} in ${result.seconds.toFixed(0)} s, mean return ${ret?.toFixed(3)}`
+          : `[${++done}/${runs.length}] FAILED ${plan.id} (exit ${result.exitCode}); see ${join(plan.runDir, LOG_FILE)}`,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelism, runs.length) }, worker));
+  return results;
+}

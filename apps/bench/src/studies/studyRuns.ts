@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { PresetName } from '@mempo/ppo';
+import type { EnvChoice } from '../training/environments.js';
+import type { CoreOverrides, MemoryName } from '../training/memoryCores.js';
+import type { Study } from './studySchema.js';
+
+/** One run of a study, as the runner hands it to a child process (`plan.json`, JSON). */
+export interface PlannedRun {
+  /** Unique within the study; also the run folder's name. */
+  id: string;
+  /** Run folder. */
+  runDir: string;
+  /** The memory entry's label (the table row). */
+  label: string;
+  memory: MemoryName;
+  core: CoreOverrides;
+  stack?: number;
+  preset: PresetName;
+  seed: number;
+  frames: number;
+  numEnvs?: number;
+  train: EnvChoice;
+  /** Training env first, then the held-out envs. */
+  evaluate: EnvChoice[];
+  evalEpisodes: number;
+  diagnosticSteps: number;
+}
+
+/** `RIM (k=3)` → `rim-k-3`: a label as a folder-name fragment. */
+export function slug(label: string): string {
+  return label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The grid of a study: experiments × memories × seeds, in that order; run folders under `<outDir>/runs/`. */
+export function planRuns(study: Study, outDir: string): PlannedRun[] {
+  const runs: PlannedRun[] = [];
+  const choice = (id: string): EnvChoice => ({ family: study.family, id, flicker: study.family === 'atari' ? study.flicker : 0 });
+  for (const experiment of study.experiments) {
+    for (const entry of study.memories) {
+      for (const seed of study.seeds) {
+        const id = `${experiment.train}--${slug(entry.label)}--s${seed}`;
+        runs.push({
+          id,
+          runDir: join(outDir, 'runs', id),
+          label: entry.label,
+          memory: entry.memory,
+          core: { units: entry.units, k: entry.k, hidden: entry.hidden },
+          ...(entry.stack !== undefined ? { stack: entry.stack } : {}),
+          preset: study.preset,
+          seed,
+          frames: experiment.frames ?? study.frames,
+          ...(study.envs !== undefined ? { numEnvs: study.envs } : {}),
+          train: choice(experiment.train),
+          evaluate: [experiment.train, ...experiment.evaluate.filter((e) => e !== experiment.train)].map(choice),
+          evalEpisodes: study.evalEpisodes,
+          diagnosticSteps: study.diagnosticSteps,
+        });
+      }
+    }
+  }
+  const ids = runs.map((r) => r.id);
+  const clash = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (clash !== undefined) throw new Error(`two runs share the folder '${clash}': give the memories labels that differ in letters or digits`);
+  return runs;
+}

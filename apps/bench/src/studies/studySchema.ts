@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { PRESET_NAMES, type PresetName } from '@mempo/ppo';
+import { MINIGRID_ENV_IDS } from '@mempo/envs';
+import { z } from 'zod';
+import { MEMORY_NAMES } from '../training/memoryCores.js';
+
+const positiveInt = z.number().int().positive();
+
+/** One memory entry of a study: a core, its size overrides and the label its table row carries. */
+const memoryEntry = z
+  .object({
+    label: z.string().min(1).describe('row label in the tables, e.g. "RIM (k=3)"'),
+    memory: z.enum(MEMORY_NAMES),
+    units: positiveInt.optional(),
+    k: positiveInt.optional(),
+    hidden: positiveInt.optional(),
+    stack: positiveInt.optional().describe('frames stacked per observation (e.g. 8 for "FNN 8-obs")'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.k !== undefined && m.units !== undefined && m.k > m.units)
+      ctx.addIssue({ code: 'custom', path: ['k'], message: `k must be at most units (got k=${m.k}, units=${m.units})` });
+    if (m.memory !== 'rim' && (m.units !== undefined || m.k !== undefined))
+      ctx.addIssue({ code: 'custom', path: [m.units !== undefined ? 'units' : 'k'], message: `units and k apply to rim only (memory is '${m.memory}'); remove them` });
+  });
+
+/** One training env of the grid and the envs its final policy is evaluated on. */
+const experimentEntry = z
+  .object({
+    train: z.string().min(1).describe('the training env id (★ in the tables)'),
+    evaluate: z.array(z.string().min(1)).default([]).describe('held-out env ids, zero-shot'),
+    frames: positiveInt.optional().describe("agent steps summed over envs; default: the study's frames"),
+  })
+  .strict();
+
+/**
+ * The study file schema (DESIGN.md, "Runs, studies and outputs"): a grid of
+ * experiments (training env + evaluation envs) × memories × seeds under one PPO preset.
+ */
+export const studySchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'name must be lowercase letters, digits and dashes (it names the output folder)'),
+    description: z.string().default(''),
+    family: z.enum(['atari', 'minigrid', 'warehouse']),
+    preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]),
+    frames: positiveInt.describe('agent steps summed over envs, per run'),
+    seeds: z.array(z.number().int().nonnegative()).min(1).describe('one run per seed per cell'),
+    envs: positiveInt.optional().describe("parallel envs per run; default: the preset's"),
+    flicker: z.number().min(0).max(1).default(0.5).describe('Atari: flicker probability'),
+    evalEpisodes: positiveInt.default(100),
+    diagnosticSteps: z.number().int().nonnegative().default(100).describe('steps of env 0 whose core diagnostics are recorded'),
+    unit: z.string().default('agent steps').describe('what "frames" counts, printed in the report'),
+    experiments: z.array(experimentEntry).min(1),
+    memories: z.array(memoryEntry).min(1),
+    published: z
+      .record(z.string(), z.record(z.string(), z.number()))
+      .default({})
+      .describe('published mean return per label and env id (REFERENCE-RESULTS.md)'),
+    publishedSource: z.string().default(''),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const labels = s.memories.map((m) => m.label);
+    labels.forEach((label, i) => {
+      if (labels.indexOf(label) !== i) ctx.addIssue({ code: 'custom', path: ['memories', i, 'label'], message: `label '${label}' is used twice; labels must be unique` });
+    });
+    if (new Set(s.seeds).size !== s.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
+    const envIds = new Set(s.experiments.flatMap((e) => [e.train, ...e.evaluate]));
+    if (s.family === 'minigrid') {
+      s.experiments.forEach((e, i) =>
+        [e.train, ...e.evaluate].forEach((id, j) => {
+          if (!(MINIGRID_ENV_IDS as readonly string[]).includes(id))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['experiments', i, j === 0 ? 'train' : 'evaluate'],
+              message: `env '${id}' must be one of ${MINIGRID_ENV_IDS.join(', ')}`,
+            });
+        }),
+      );
+    }
+    if (s.family === 'warehouse')
+      s.experiments.forEach((e, i) => {
+        if (e.train !== 'warehouse' || e.evaluate.some((id) => id !== 'warehouse'))
+          ctx.addIssue({ code: 'custom', path: ['experiments', i, 'train'], message: "the warehouse family has one env: use 'warehouse'" });
+      });
+    for (const [label, perEnv] of Object.entries(s.published)) {
+      if (!labels.includes(label))
+        ctx.addIssue({ code: 'custom', path: ['published', label], message: `label '${label}' must be one of the memories' labels (${labels.join(', ')})` });
+      for (const env of Object.keys(perEnv))
+        if (!envIds.has(env))
+          ctx.addIssue({ code: 'custom', path: ['published', label, env], message: `env '${env}' is not trained or evaluated in this study (${[...envIds].join(', ')})` });
+    }
+  });
+
+/** A validated study (defaults filled in). */
+export type Study = z.output<typeof studySchema>;
+/** One memory entry of a study. */
+export type StudyMemory = Study['memories'][number];
+
+/** `a.b[2].c` from a zod issue path. */
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(file)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+/**
+ * Validates parsed JSON as a study. Throws one Error listing every problem as `<source>: <field path>: <message>`,
+ * so a malformed study file fails before any run starts.
+ */
+export function parseStudy(json: unknown, source = 'study'): Study {
+  const result = studySchema.safeParse(json);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
+  throw new Error(`${source} is not a valid study file:\n${lines.join('\n')}`);
+}
+
+/** Reads and validates a study file. */
+export function loadStudy(path: string): Study {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`study file ${path} cannot be read; pass a path to a JSON study file (see apps/bench/studies/)`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path} is not valid JSON (${(err as Error).message}); fix the syntax`);
+  }
+  return parseStudy(json, path);
+}

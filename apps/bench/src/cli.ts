@@ -6,6 +6,8 @@ import { writeJsonAtomic } from './speed/speedReport.js';
 import { SPEED_SUITES, type SpeedSuiteName } from './speed/suites.js';
 import { addTrainingCommands } from './trainingCommands.js';
 import { addCopyCommand } from './copyCommand.js';
+import { addEvaluateCommand } from './evaluateCommand.js';
+import { addStudyCommands } from './studies/studyCommands.js';
 
 function backendList(value: string): BackendName[] {
   const names = value.split(',').map((s) => s.trim());
@@ -48,5 +50,13 @@ program
 
 addTrainingCommands(program, () => program.opts().backend);
 addCopyCommand(program, () => program.opts().backend);
+addEvaluateCommand(program, () => program.opts().backend);
+addStudyCommands(program, () => program.opts().backend);
 
-await program.parseAsync();
+// Bad input found after parsing (a malformed study file, k > units) ends as one line naming the fix, not a stack
+// trace (MEMPO_DEBUG=1 adds it).
+await program.parseAsync().catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env['MEMPO_DEBUG'] && err instanceof Error) console.error(err.stack);
+  process.exitCode = 1;
+});

@@ -35,7 +35,12 @@ beforeAll(async () => {
 describe('plugins learn the cue memory task (24 updates, seed 1, cpu backend)', () => {
   it.each(Object.keys(cores))('%s reaches ≥ 0.9 success', async (name) => {
     const env = new CueMemoryTask({ numEnvs: P, numCues: 2, delay: 3 });
-    const { agent } = await train({ config, env, encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }), core: cores[name]!() });
+    const { agent, lastMetrics } = await train({ config, env, encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }), core: cores[name]!() });
+    if (name === 'rim') {
+      // The per-unit activation rates logged from RIM's diagnostics: exactly k = 2 of the 4 units act each step.
+      const rates = [0, 1, 2, 3].map((u) => lastMetrics![`core/activeMask_${u}`]!);
+      expect(rates.reduce((a, b) => a + b, 0)).toBeCloseTo(2, 5);
+    }
     const result = await evaluate(agent, new CueMemoryTask({ numEnvs: P, numCues: 2, delay: 3 }), { episodes: 200, seed: 1234 });
     agent.dispose();
     expect(result.returnMean).toBeGreaterThanOrEqual(0.9);

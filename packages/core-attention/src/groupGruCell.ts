@@ -55,12 +55,23 @@ export class GroupGRUCell {
         tf.transpose(tf.matMul(tf.transpose(h, [1, 0, 2]), this.recurrentKernel as tf.Tensor3D), [1, 0, 2]),
         this.recurrentBias,
       );
-      const [xr, xz, xn] = tf.split(zx, 3, 2);
-      const [hr, hz, hn] = tf.split(zh, 3, 2);
+      return this.gates(zx, zh, h);
+    });
+  }
+
+  /**
+   * The reset-after GRU update from the input pre-activations `zx = x·W + b` and the recurrent ones
+   * `zh = h·R + bh` (gate blocks r, z, n on the last axis), for callers that compute them themselves (RIM
+   * fuses h·R with its query projection). Any layout with the gates last: `[…, 3H]`, h `[…, H]` → `[…, H]`.
+   */
+  gates<T extends tf.Tensor>(zx: tf.Tensor, zh: tf.Tensor, h: T): T {
+    return tf.tidy(() => {
+      const [xr, xz, xn] = tf.split(zx, 3, -1);
+      const [hr, hz, hn] = tf.split(zh, 3, -1);
       const r = tf.sigmoid(tf.add(xr!, hr!));
       const z = tf.sigmoid(tf.add(xz!, hz!));
       const n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
-      return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor3D;
+      return tf.add(n, tf.mul(z, tf.sub(h, n))) as T;
     });
   }
 

@@ -67,11 +67,21 @@ export class GroupLSTMCell {
         tf.matMul(tf.transpose(x, [1, 0, 2]), this.kernel as tf.Tensor3D),
         tf.matMul(tf.transpose(state.h, [1, 0, 2]), this.recurrentKernel as tf.Tensor3D),
       );
-      const z = tf.add(tf.transpose(zU, [1, 0, 2]), this.bias);
-      const [i, f, g, o] = tf.split(z, 4, 2);
-      const c = tf.add(tf.mul(tf.sigmoid(f!), state.c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
-      const h = tf.mul(tf.sigmoid(o!), tf.tanh(c));
-      return { h: h as tf.Tensor3D, c: c as tf.Tensor3D };
+      return this.gates(tf.add(tf.transpose(zU, [1, 0, 2]), this.bias), state.c);
+    });
+  }
+
+  /**
+   * The LSTM update from the pre-activations `z = x·W + h·R + b` (gate blocks i, f, g, o on the last axis),
+   * for callers that compute z themselves (RIM fuses h·R with its query projection). Any layout with the
+   * gates last: z `[…, 4H]`, c `[…, H]` → h, c `[…, H]`.
+   */
+  gates<T extends tf.Tensor>(z: tf.Tensor, c: T): LSTMState<T> {
+    return tf.tidy(() => {
+      const [i, f, g, o] = tf.split(z, 4, -1);
+      const cNew = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
+      const h = tf.mul(tf.sigmoid(o!), tf.tanh(cNew));
+      return { h: h as T, c: cNew as T };
     });
   }
 

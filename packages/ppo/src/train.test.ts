@@ -147,6 +147,10 @@ describe('train', () => {
         resume: true,
       }),
     ).rejects.toThrow('cannot resume: gamma is 0.9 but the checkpoint was written with 0.99');
+    // Without resume, an existing run is never overwritten.
+    await expect(train({ config: small({ totalSteps: 64 }), ...parts, runDir })).rejects.toThrow(
+      `${runDir} already holds a run with checkpoints: pass resume: true to continue it, or use a new runDir`,
+    );
   });
 
   it("logs the core's diagnostics, feeds the scalar writer and draws the progress bar", async () => {

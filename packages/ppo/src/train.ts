@@ -7,7 +7,7 @@ import { obsTensor } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { Adam } from './adam.js';
 import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
-import { loadLatestCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
+import { listCheckpoints, loadLatestCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
 import { CONFIG_FIELDS, numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
 import { summarize } from './evaluate.js';
@@ -95,6 +95,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const P = config.numEnvs;
   const T = config.numSteps;
   const totalUpdates = numUpdates(config);
+  const checkpointDir = options.runDir ? join(options.runDir, 'checkpoints') : undefined;
+  if (checkpointDir && !options.resume && listCheckpoints(checkpointDir).length > 0)
+    throw new Error(`${options.runDir} already holds a run with checkpoints: pass resume: true to continue it, or use a new runDir`);
 
   const rng = new Rng(config.seed);
   const agent = new ActorCritic({ encoder, core, numActions: env.actionSpace.n, seed: config.seed });
@@ -107,10 +110,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     stateShapes: core.stateShapes,
   });
   const refs = sequenceRefs(T, P, config.bpttLength);
-  const checkpointDir = options.runDir ? join(options.runDir, 'checkpoints') : undefined;
 
   const saved = options.resume && checkpointDir ? loadLatestCheckpoint(checkpointDir) : null;
-  const run = saved ? await restoreRun(saved, config, env, agent, adam, rng) : await freshRun(config, env, core);
+  let run: RunState;
+  try {
+    run = saved ? await restoreRun(saved, config, env, agent, adam, rng) : await freshRun(config, env, core);
+  } catch (err) {
+    adam.dispose();
+    agent.dispose();
+    throw err;
+  }
   let csv: ProgressCsv | undefined;
   if (options.runDir) {
     writeJsonAtomic(join(options.runDir, 'config.json'), { ppo: config, encoder: encoder.config(), core: core.config() });

@@ -7,17 +7,27 @@ import {
   GroupLSTMCell,
   SeedStream,
   assignWeights,
-  mergeHeads,
   prefixNames,
   requirePositiveInt,
   requireRate,
   requireShape,
-  scaledDotProductAttention,
   snapshotWeights,
-  splitHeads,
   type NamedVariables,
 } from '@mempo/core-attention';
-import { topKMask } from './topKMask.js';
+import { rankMask } from './topKMask.js';
+
+/**
+ * `[T, …]` → T tensors `[…]`. tf.unstack's gradient breaks when T = 1 (the engine hands a one-output op a
+ * bare tensor, which its stack-based gradient rejects), and a single step is what `step` runs.
+ */
+function timeSteps(x: tf.Tensor): tf.Tensor[] {
+  return x.shape[0] === 1 ? [tf.squeeze(x, [0])] : tf.unstack(x);
+}
+
+/** `[…]` keep-and-rescale factors of inverted dropout: 0 with probability `rate`, else 1 / (1 − rate). */
+function dropoutScale(shape: number[], rate: number): tf.Tensor {
+  return tf.div(tf.floor(tf.add(tf.randomUniform(shape), 1 - rate)), 1 - rate);
+}
 
 /** The independent dynamics of each unit. */
 export type RIMCellKind = 'lstm' | 'gru';
@@ -74,12 +84,29 @@ export type RIMStepResult = RIMState & {
   attention: tf.Tensor3D;
 };
 
-/** Input keys and values for all elements plus the null element (they do not depend on the state). */
-export type RIMInputProjection = {
-  /** `[…, N+1, heads·dk]` */
-  keys: tf.Tensor;
-  /** `[…, N+1, dv]`, averaged over heads */
-  values: tf.Tensor;
+/** {@link RIMCell.sequence} over T steps. */
+export type RIMSequenceResult = {
+  /** `[T, B, U, H]` every step's h */
+  hs: tf.Tensor4D;
+  /** The state after the last step. */
+  state: RIMState;
+  /** `[T, B, U]` 0/1 active units per step. */
+  mask: tf.Tensor3D;
+  /** `[T, B, U, N+1]` input-attention probabilities per step; the last element is the null element. */
+  attention: tf.Tensor4D;
+};
+
+/** Work that depends only on the weights, done once per sequence and shared by its steps. */
+type Prepared = {
+  /** `[U, H, h·dk + G]`: the input query map and the cell's recurrent kernel, both applied to the old h. */
+  hWeight: tf.Tensor3D;
+  /** `[U, H, hc·(2·ck + H)]`: communication query (pre-scaled by 1/√ck), key and value maps. */
+  commWeight: tf.Tensor3D;
+  /** `[U, 1, G]` cell bias; GRU also `[U, 1, 3H]` recurrent bias. */
+  bias: tf.Tensor3D;
+  recurrentBias: tf.Tensor3D | null;
+  /** `[1, U, U]` v < u, the competition's tie-breaker. */
+  lowerIndex: tf.Tensor3D;
 };
 
 type Resolved = Required<Omit<RIMCellArgs, 'seed'>> & { seed?: number };
@@ -182,100 +209,168 @@ export class RIMCell {
     return this.a.cell === 'lstm' ? { h: tf.zeros(shape), c: tf.zeros(shape) } : { h: tf.zeros(shape) };
   }
 
-  /**
-   * Steps 1–2 that depend only on the input (RIM §2.1): append the null element and project keys and
-   * values. Works on `[B, N, D]` and on a whole sequence `[T, B, N, D]` at once.
-   */
-  projectInput(x: tf.Tensor): RIMInputProjection {
-    if (x.shape[x.rank - 1] !== this.a.inputSize) {
-      throw new Error(`RIMCell: input width must be inputSize=${this.a.inputSize} (got x with shape [${x.shape.join(',')}])`);
-    }
-    return tf.tidy(() => {
-      // The null element is an all-zero row, so its key and value are the projections' biases.
-      const nullShape = [...x.shape.slice(0, -2), 1, this.a.inputSize];
-      const withNull = tf.concat([tf.cast(x, 'float32'), tf.zeros(nullShape)], x.rank - 2); // […, N+1, D]
-      const keys = this.inputKey.apply(withNull);
-      const rawValues = this.inputValue.apply(withNull); // […, N+1, h·dv]
-      const hi = this.a.numInputHeads;
-      const values =
-        hi === 1
-          ? rawValues
-          : tf.mean(tf.reshape(rawValues, [...rawValues.shape.slice(0, -1), hi, this.a.inputValueSize] as number[]), -2);
-      return { keys, values };
-    });
-  }
-
   /** One step: x `[B, N, D]` (N = 1 for a flat vector). */
   step(x: tf.Tensor3D, state: RIMState, opts: { training: boolean }): RIMStepResult {
     requireShape('RIMCell', 'input x [B, N, D]', x, [-1, -1, this.a.inputSize]);
-    return tf.tidy(() => this.stepProjected(this.projectInput(x), state, opts));
-  }
-
-  /** Steps 2–8 from a precomputed {@link projectInput} of this step (keys `[B, N+1, h·dk]`, values `[B, N+1, dv]`). */
-  stepProjected(input: RIMInputProjection, state: RIMState, opts: { training: boolean }): RIMStepResult {
-    const { units: U, hiddenSize: H, k } = this.a;
-    const B = input.keys.shape[0]!;
-    requireShape('RIMCell', 'state h', state.h, [B, U, H]);
-    if (this.a.cell === 'lstm') {
-      if (!state.c) throw new Error('RIMCell: state c is required for the LSTM cell');
-      requireShape('RIMCell', 'state c', state.c, [B, U, H]);
-    }
     return tf.tidy(() => {
-      const { probs, mask, read } = this.inputAttention(input, state.h, opts.training, k);
-      // Step 5: every unit runs its own dynamics; inactive units read an exact zero vector.
-      let hNew: tf.Tensor3D;
-      let cNew: tf.Tensor3D | undefined;
-      if (this.cell instanceof GroupLSTMCell) {
-        ({ h: hNew, c: cNew } = this.cell.step(read, { h: state.h, c: state.c! }));
-      } else {
-        hNew = this.cell.step(read, state.h);
-      }
-      const active = tf.cast(tf.broadcastTo(tf.reshape(mask, [B, U, 1]), [B, U, H]), 'bool');
-      // Step 6 (blocked gradient): communication sees inactive units' fresh h̃ but sends them no gradient.
-      const hBlocked = blockGradient(hNew, tf.reshape(mask, [B, U, 1]));
-      const hComm = this.communication(hBlocked, mask, opts.training);
-      // Step 8: inactive units keep h and c bit-exactly (a select, not an arithmetic blend).
-      const h = tf.where(active, hComm, state.h) as tf.Tensor3D;
-      const out: RIMStepResult = { h, mask, attention: probs };
-      if (cNew) out.c = tf.where(active, cNew, state.c!) as tf.Tensor3D;
+      const r = this.sequence(tf.expandDims(x, 0) as tf.Tensor4D, state, null, opts);
+      const out: RIMStepResult = {
+        h: r.state.h,
+        mask: tf.squeeze(r.mask, [0]) as tf.Tensor2D,
+        attention: tf.squeeze(r.attention, [0]) as tf.Tensor3D,
+      };
+      if (r.state.c) out.c = r.state.c;
       return out;
     });
   }
 
-  /** Steps 2–4: logits `[B, U, N+1]`, competition, masked read `[B, U, dv]`. */
-  private inputAttention(input: RIMInputProjection, h: tf.Tensor3D, training: boolean, k: number) {
-    const { numInputHeads: hi, inputKeySize: dk } = this.a;
-    const q = splitHeads(this.inputQuery.apply(h), hi); // [B, hi, U, dk]
-    const keys = splitHeads(input.keys, hi); // [B, hi, N+1, dk]
-    const perHead = tf.div(tf.matMul(q, keys, false, true), Math.sqrt(dk)); // [B, hi, U, N+1]
-    const logits = (hi === 1 ? tf.squeeze(perHead, [1]) : tf.mean(perHead, 1)) as tf.Tensor3D; // [B, U, N+1]
+  /**
+   * T steps at once: xs `[T, B, N, D]` from `state0`; where `starts[t][b] = 1` env b's state is zeroed
+   * before step t (episode starts; `null` for none). Equal to repeated {@link step}, but the work that does
+   * not depend on the state (input keys and values, fused weights, dropout masks) is done once, and the
+   * state stays unit-major `[U, B, H]` between steps so the per-unit maps need no transposes.
+   */
+  sequence(xs: tf.Tensor4D, state0: RIMState, starts: tf.Tensor2D | null, opts: { training: boolean }): RIMSequenceResult {
+    const { units: U, hiddenSize: H, inputSize: D } = this.a;
+    requireShape('RIMCell', 'input xs [T, B, N, D]', xs, [-1, -1, -1, D]);
+    const [T, B, N] = xs.shape;
+    requireShape('RIMCell', 'state h', state0.h, [B, U, H]);
+    if (this.a.cell === 'lstm') {
+      if (!state0.c) throw new Error('RIMCell: state c is required for the LSTM cell');
+      requireShape('RIMCell', 'state c', state0.c, [B, U, H]);
+    }
+    if (starts) requireShape('RIMCell', 'starts [T, B]', starts, [T, B]);
+    return tf.tidy(() => {
+      const p = this.prepare();
+      const { keys, values } = this.projectInput(xs);
+      const keySteps = timeSteps(keys);
+      const valueSteps = timeSteps(values);
+      const keepSteps = starts ? timeSteps(tf.reshape(tf.sub(1, starts), [T, 1, B, 1])) : null;
+      // Dropout masks for all steps in one draw each (only in training).
+      const drop = (rate: number, shape: number[]) =>
+        opts.training && rate > 0 ? timeSteps(dropoutScale([T, ...shape], rate)) : null;
+      const inputDrop = drop(this.a.inputDropout, [B, U, N + 1]);
+      const commDrop = drop(this.a.commDropout, [B, this.a.numCommHeads, U, U]);
+      let h = tf.transpose(state0.h, [1, 0, 2]) as tf.Tensor3D; // [U, B, H]
+      let c = state0.c ? (tf.transpose(state0.c, [1, 0, 2]) as tf.Tensor3D) : null;
+      const hs: tf.Tensor3D[] = [];
+      const masks: tf.Tensor2D[] = [];
+      const probs: tf.Tensor3D[] = [];
+      for (let t = 0; t < T; t++) {
+        if (keepSteps) {
+          h = tf.mul(h, keepSteps[t]!) as tf.Tensor3D;
+          if (c) c = tf.mul(c, keepSteps[t]!) as tf.Tensor3D;
+        }
+        const r = this.unitMajorStep(p, keySteps[t]!, valueSteps[t]!, h, c, inputDrop?.[t] ?? null, commDrop?.[t] ?? null);
+        ({ h, c } = r);
+        hs.push(h);
+        masks.push(r.mask);
+        probs.push(r.probs);
+      }
+      const state: RIMState = { h: tf.transpose(h, [1, 0, 2]) as tf.Tensor3D };
+      if (c) state.c = tf.transpose(c, [1, 0, 2]) as tf.Tensor3D;
+      return {
+        hs: tf.transpose(tf.stack(hs), [0, 2, 1, 3]) as tf.Tensor4D, // [T, U, B, H] → [T, B, U, H]
+        state,
+        mask: tf.stack(masks) as tf.Tensor3D,
+        attention: tf.stack(probs) as tf.Tensor4D,
+      };
+    });
+  }
+
+  /**
+   * Steps 1–2 that depend only on the input (RIM §2.1), for all steps at once: append the null element and
+   * project keys and values. xs `[T, B, N, D]` → keys `[T, B, N+1, h·dk]` pre-scaled so that one dot
+   * product gives the head-averaged logit, values `[T, B, N+1, dv]` averaged over heads.
+   */
+  private projectInput(xs: tf.Tensor4D): { keys: tf.Tensor4D; values: tf.Tensor4D } {
+    const [T, B] = xs.shape;
+    const { numInputHeads: hi, inputKeySize: dk, inputValueSize: dv, inputSize: D } = this.a;
+    // The null element is an all-zero row, so its key and value are the projections' biases.
+    const withNull = tf.concat([tf.cast(xs, 'float32'), tf.zeros([T, B, 1, D])], 2); // [T, B, N+1, D]
+    // mean over heads of q_h·k_h / √dk = (q·k) / (h·√dk): scaling the keys once saves splitting heads.
+    const keys = tf.mul(this.inputKey.apply(withNull), 1 / (hi * Math.sqrt(dk))) as tf.Tensor4D;
+    const rawValues = this.inputValue.apply(withNull); // [T, B, N+1, h·dv]
+    const values = (hi === 1 ? rawValues : tf.mean(tf.reshape(rawValues, [...rawValues.shape.slice(0, -1), hi, dv]), -2)) as tf.Tensor4D;
+    return { keys, values };
+  }
+
+  /** Fused weights and constants for one sequence (see {@link Prepared}). */
+  private prepare(): Prepared {
+    const { units: U, commKeySize: ck } = this.a;
+    const cell = this.cell;
+    const index = tf.range(0, U, 1, 'int32');
+    return {
+      hWeight: tf.concat([this.inputQuery.kernel, cell.recurrentKernel], 2) as tf.Tensor3D,
+      commWeight: tf.concat(
+        [tf.mul(this.commQuery.kernel, 1 / Math.sqrt(ck)), this.commKey.kernel, this.commValue.kernel],
+        2,
+      ) as tf.Tensor3D,
+      bias: tf.expandDims(cell.bias, 1) as tf.Tensor3D,
+      recurrentBias: cell instanceof GroupGRUCell ? (tf.expandDims(cell.recurrentBias, 1) as tf.Tensor3D) : null,
+      lowerIndex: tf.expandDims(tf.less(tf.reshape(index, [1, U]), tf.reshape(index, [U, 1])), 0) as tf.Tensor3D,
+    };
+  }
+
+  /**
+   * Steps 2–8 on unit-major state: keys `[B, N+1, h·dk]` (pre-scaled), values `[B, N+1, dv]`, h and c
+   * `[U, B, H]`; dropout scales (training only) `[B, U, N+1]` and `[B, hc, U, U]`.
+   */
+  private unitMajorStep(
+    p: Prepared,
+    keys: tf.Tensor,
+    values: tf.Tensor,
+    h: tf.Tensor3D,
+    c: tf.Tensor3D | null,
+    inputDrop: tf.Tensor | null,
+    commDrop: tf.Tensor | null,
+  ) {
+    const { units: U, hiddenSize: H, k, numCommHeads: hc, commKeySize: ck } = this.a;
+    const B = h.shape[1];
+    const dq = this.a.numInputHeads * this.a.inputKeySize;
+    // Step 2: one matmul gives both the input queries and the cell's recurrent pre-activations.
+    const [qU, recU] = tf.split(tf.matMul(h, p.hWeight), [dq, p.hWeight.shape[2] - dq], 2); // [U, B, ·]
+    const logits = tf.matMul(tf.transpose(qU!, [1, 0, 2]), keys, false, true) as tf.Tensor3D; // [B, U, N+1]
     const probs = tf.softmax(logits) as tf.Tensor3D;
+    // Step 3: competition.
     const n = logits.shape[2] - 1; // index of the null element
     const scores =
       this.a.selection === 'null-attention'
-        ? tf.sub(1, tf.squeeze(tf.slice(probs, [0, 0, n], [-1, -1, 1]), [2]))
-        : tf.max(tf.slice(logits, [0, 0, 0], [-1, -1, n]), 2);
-    const mask = topKMask(scores as tf.Tensor2D, k); // [B, U]
-    const p = training && this.a.inputDropout > 0 ? tf.dropout(probs, this.a.inputDropout) : probs;
-    const read = tf.mul(tf.matMul(p, input.values as tf.Tensor3D), tf.expandDims(mask, 2)) as tf.Tensor3D; // [B, U, dv]
-    return { probs, mask, read };
-  }
-
-  /** Step 7: attention among units; only active units (queries) read; residual. `[B, U, H]` → `[B, U, H]`. */
-  private communication(hBlocked: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor3D {
-    const { numCommHeads: hc, units: U } = this.a;
-    const { output } = scaledDotProductAttention(
-      splitHeads(this.commQuery.apply(hBlocked), hc),
-      splitHeads(this.commKey.apply(hBlocked), hc),
-      splitHeads(this.commValue.apply(hBlocked), hc),
-      {
-        softmaxAxis: 'keys',
-        probMask: tf.reshape(mask, [-1, 1, U, 1]),
-        dropout: this.a.commDropout,
-        training,
-      },
-    ); // [B, hc, U, H]
-    return tf.add(this.commOutput.apply(mergeHeads(output)), hBlocked) as tf.Tensor3D;
+        ? tf.neg(tf.slice(probs, [0, 0, n], [-1, -1, 1])) // ranks like 1 − P(null)
+        : tf.max(tf.slice(logits, [0, 0, 0], [-1, -1, n]), 2, true);
+    const mask = rankMask(scores as tf.Tensor3D, k, p.lowerIndex); // [B, U]
+    // Step 4: inactive units read an exact zero vector.
+    const read = tf.mul(tf.matMul(inputDrop ? tf.mul(probs, inputDrop) : probs, values as tf.Tensor3D), tf.expandDims(mask, 2));
+    const readU = tf.transpose(read, [1, 0, 2]) as tf.Tensor3D; // [U, B, dv]
+    // Step 5: every unit runs its own dynamics.
+    const zx = tf.add(tf.matMul(readU, this.cell.kernel as tf.Tensor3D), p.bias);
+    let hNew: tf.Tensor3D;
+    let cNew: tf.Tensor3D | null = null;
+    if (this.cell instanceof GroupLSTMCell) {
+      ({ h: hNew, c: cNew } = this.cell.gates(tf.add(zx, recU!), c!));
+    } else {
+      hNew = (this.cell as GroupGRUCell).gates(zx, tf.add(recU!, p.recurrentBias!), h);
+    }
+    const maskU = tf.reshape(tf.transpose(mask), [U, B, 1]);
+    // Step 6 (blocked gradient): communication sees inactive units' fresh h̃ but sends them no gradient.
+    const hBlocked = blockGradient(hNew, maskU);
+    // Step 7: communication (query/key/value of all units in one matmul).
+    const [cq, ckT, cv] = tf.split(tf.matMul(hBlocked, p.commWeight), [hc * ck, hc * ck, hc * H], 2);
+    const heads = (x: tf.Tensor, d: number) => tf.transpose(tf.reshape(x, [U, B, hc, d]), [1, 2, 0, 3]); // [B, hc, U, d]
+    const commProbs = tf.softmax(tf.matMul(heads(cq!, ck), heads(ckT!, ck), false, true)); // [B, hc, U, U]
+    // The spec's query-axis mask (inactive units read nothing) is not applied here: step 8 replaces every
+    // inactive unit's row by its old h, so those rows are discarded, in value and in gradient, either way.
+    const ctx = tf.matMul(commDrop ? tf.mul(commProbs, commDrop) : commProbs, heads(cv!, H)); // [B, hc, U, H]
+    const merged = tf.reshape(tf.transpose(ctx, [2, 0, 1, 3]), [U, B, hc * H]);
+    const hComm = tf.add(tf.matMul(merged, this.commOutput.kernel as tf.Tensor3D), hBlocked);
+    // Step 8: inactive units keep h and c bit-exactly (a select, not an arithmetic blend).
+    const active = tf.cast(tf.broadcastTo(maskU, [U, B, H]), 'bool');
+    return {
+      h: tf.where(active, hComm, h) as tf.Tensor3D,
+      c: cNew ? (tf.where(active, cNew, c!) as tf.Tensor3D) : null,
+      mask,
+      probs,
+    };
   }
 
   /** Variables by their documented names. */

@@ -5,7 +5,6 @@ import {
   requireSetInput,
   requireSetSequence,
   requireState,
-  scanWithResets,
   snapshotWeights,
   type CoreCallOptions,
   type CoreConfig,
@@ -62,32 +61,30 @@ export class RIMCore implements MemoryCore {
       : { h: state[0] as tf.Tensor3D };
   }
 
-  private result(r: ReturnType<RIMCell['stepProjected']>): CoreStepResult {
-    const B = r.h.shape[0];
+  step(x: tf.Tensor3D, state: tf.Tensor[], opts: CoreCallOptions): CoreStepResult {
+    requireSetInput('RIMCore', x, this.inputShape);
+    requireState('RIMCore', state, this.stateShapes, x.shape[0]);
+    // The cell step is tidy already; the reshape of h is the only new tensor here.
+    const r = this.cell.step(x, this.toState(state), opts);
     return {
-      output: tf.reshape(r.h, [B, this.outputSize]),
+      output: tf.reshape(r.h, [x.shape[0], this.outputSize]),
       state: r.c ? [r.h, r.c] : [r.h],
       diagnostics: { activeMask: r.mask, inputAttention: r.attention },
     };
   }
 
-  step(x: tf.Tensor3D, state: tf.Tensor[], opts: CoreCallOptions): CoreStepResult {
-    requireSetInput('RIMCore', x, this.inputShape);
-    requireState('RIMCore', state, this.stateShapes, x.shape[0]);
-    // The cell step is tidy already; the reshape of h is the only new tensor here.
-    return this.result(this.cell.step(x, this.toState(state), opts));
-  }
-
   sequence(xs: tf.Tensor4D, state0: tf.Tensor[], starts: tf.Tensor2D, opts: CoreCallOptions): CoreSequenceResult {
     requireSetSequence('RIMCore', xs, this.inputShape);
     requireState('RIMCore', state0, this.stateShapes, xs.shape[1]);
-    // Keys and values (with the null element) depend only on the input: one projection for all T.
-    const { keys, values } = this.cell.projectInput(xs); // [T, B, N+1, ·]
-    const out = scanWithResets([keys, values], state0, starts, ([k, v], state) =>
-      this.result(this.cell.stepProjected({ keys: k!, values: v! }, this.toState(state), opts)),
-    );
-    tf.dispose([keys, values]);
-    return out;
+    const [T, B] = xs.shape;
+    const r = this.cell.sequence(xs, this.toState(state0), starts, opts);
+    const outputs = tf.reshape(r.hs, [T, B, this.outputSize]) as tf.Tensor3D;
+    tf.dispose(r.hs);
+    return {
+      outputs,
+      state: r.state.c ? [r.state.h, r.state.c] : [r.state.h],
+      diagnostics: { activeMask: r.mask, inputAttention: r.attention },
+    };
   }
 
   trainableVariables(): tf.Variable[] {

@@ -67,18 +67,10 @@ export class RIMLayer {
           const idx = l * this.directions + d;
           const cell = this.cells[idx]!;
           const seqIn = d === 1 ? tf.reverse(layerInput, 0) : layerInput;
-          const { keys, values } = cell.projectInput(tf.expandDims(seqIn, 2)); // [T, B, 2, ·]
-          const [ks, vs] = [tf.unstack(keys), tf.unstack(values)];
-          let state = initial?.[idx] ?? cell.initialState(B);
-          const hs: tf.Tensor[] = [];
-          for (let t = 0; t < T; t++) {
-            const r = cell.stepProjected({ keys: ks[t]!, values: vs[t]! }, state, opts);
-            state = r.c ? { h: r.h, c: r.c } : { h: r.h };
-            hs.push(tf.reshape(r.h, [B, -1]));
-          }
-          const out = tf.stack(hs) as tf.Tensor3D; // [T, B, U·H]
+          const r = cell.sequence(tf.expandDims(seqIn, 2) as tf.Tensor4D, initial?.[idx] ?? cell.initialState(B), null, opts);
+          const out = tf.reshape(r.hs, [T, B, -1]) as tf.Tensor3D; // [T, B, U·H]
           outs.push(d === 1 ? tf.reverse(out, 0) : out);
-          states.push(state);
+          states.push(r.state);
         }
         layerInput = (outs.length === 1 ? outs[0]! : tf.concat(outs, 2)) as tf.Tensor3D;
       }

@@ -11,12 +11,14 @@ export interface CoreSize {
   units: number;
   hiddenPerUnit: number;
   inputSize: number;
+  /** RIM's active units. Default U − 1. */
+  k?: number;
 }
 
 /** The issue's sizes: the reference's MiniGrid agent and the paper's copying/Atari RIM. */
 export const CORE_SIZES: CoreSize[] = [
   { name: 'minigrid', batch: 16, units: 4, hiddenPerUnit: 16, inputSize: 64 },
-  { name: 'paper', batch: 64, units: 6, hiddenPerUnit: 100, inputSize: 600 },
+  { name: 'paper', batch: 64, units: 6, hiddenPerUnit: 100, inputSize: 600, k: 4 },
 ];
 
 /** One measured row. */
@@ -35,6 +37,8 @@ export interface CoresSuiteOptions {
   steps?: number;
   /** Sizes to run. Default {@link CORE_SIZES}. */
   sizes?: CoreSize[];
+  /** Cores to run. Default all three. */
+  cores?: CoreSpeedRow['core'][];
   /** Repetition control for each timing. */
   timing?: TimingOptions;
   onProgress?: (line: string) => void;
@@ -44,9 +48,9 @@ export interface CoresSuiteOptions {
 function makeCore(kind: CoreSpeedRow['core'], s: CoreSize): MemoryCore {
   const total = s.units * s.hiddenPerUnit;
   if (kind === 'rim') {
-    // k = U − 1 (MiniGrid k = 3 of 4, Atari k = 5 of 6); d_value = D as in the MiniGrid configuration.
+    // k defaults to U − 1 (MiniGrid k = 3 of 4); d_value = D as in the MiniGrid configuration.
     return new RIMCore({
-      inputSize: s.inputSize, hiddenSize: s.hiddenPerUnit, units: s.units, k: s.units - 1, inputValueSize: s.inputSize, seed: 1,
+      inputSize: s.inputSize, hiddenSize: s.hiddenPerUnit, units: s.units, k: s.k ?? s.units - 1, inputValueSize: s.inputSize, seed: 1,
     });
   }
   return kind === 'lstm'
@@ -62,7 +66,7 @@ export async function runCoresSuite(opts: CoresSuiteOptions = {}): Promise<CoreS
   const steps = opts.steps ?? 32;
   const rows: CoreSpeedRow[] = [];
   for (const s of opts.sizes ?? CORE_SIZES) {
-    for (const kind of ['rim', 'lstm', 'gru'] as const) {
+    for (const kind of opts.cores ?? (['rim', 'lstm', 'gru'] as const)) {
       opts.onProgress?.(`${s.name}: ${kind}`);
       const core = makeCore(kind, s);
       const xs = tf.randomNormal([steps, s.batch, 1, s.inputSize], 0, 1, 'float32', 3) as tf.Tensor4D;

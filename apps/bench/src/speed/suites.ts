@@ -3,6 +3,7 @@ import { coresTable, runCoresSuite } from './coresSuite.js';
 import { runEngineSuite } from './engineSuite.js';
 import { envsTable, runEnvsSuite } from './envsSuite.js';
 import { engineTable } from './speedReport.js';
+import { runTrainSuite, trainTable } from './trainSuite.js';
 import { runWarehouseSuite, warehouseTables } from './warehouseSuite.js';
 
 /** What every suite hands back: JSON-able results and the Markdown table printed for them. */
@@ -38,6 +39,10 @@ export const SPEED_SUITES = {
   envs: async ({ onProgress }) => {
     const results = await runEnvsSuite({}, onProgress);
     return { results, table: envsTable(results) };
+  },
+  train: async ({ backend, onProgress }) => {
+    const results = await runTrainSuite({ backend, onProgress });
+    return { results, table: trainTable(results) };
   },
 } satisfies Record<string, (opts: SuiteOptions) => Promise<SuiteOutput>>;
 

@@ -1,10 +1,9 @@
-import { FNNCore, GRUCore, LSTMCore, type MemoryCore } from '@mempo/core-attention';
-import { Warehouse, makeMiniGridEnv, type VecEnv } from '@mempo/envs';
-import { IAMStaticCore } from '@mempo/iam';
-import { MinigridConvEncoder, MlpEncoder, resolveConfig, train, type Encoder, type Metrics, type PresetName } from '@mempo/ppo';
-import { RIMCore } from '@mempo/rim';
+import type { VecEnv } from '@mempo/envs';
+import { resolveConfig, train, type Metrics, type PresetName } from '@mempo/ppo';
 import { markdownTable } from 'markdown-table';
 import { useBackend, type BackendName } from '../backend.js';
+import { makeEncoder, makeEnv, type EnvChoice } from '../training/environments.js';
+import { makeCore } from '../training/memoryCores.js';
 
 /** The memory cores the train suite measures. */
 export const TRAIN_SUITE_CORES = ['fnn', 'lstm', 'gru', 'rim', 'iam'] as const;
@@ -14,69 +13,16 @@ export type TrainSuiteCore = (typeof TRAIN_SUITE_CORES)[number];
 export const TRAIN_SUITE_ENVS = ['warehouse', 'minigrid-empty-5x5'] as const;
 export type TrainSuiteEnv = (typeof TRAIN_SUITE_ENVS)[number];
 
-/** An env of the suite with its PPO preset and the agent each core gets there. */
-interface EnvCase {
-  preset: PresetName;
-  numEnvs: number;
-  make(numEnvs: number): Promise<VecEnv>;
-  /** Encoder and core, sized as in the studies that use this env. */
-  agent(core: TrainSuiteCore): { encoder: Encoder; core: MemoryCore };
-}
-
-const ENV_CASES: Record<TrainSuiteEnv, EnvCase> = {
-  // spec/iam.md's Warehouse networks: baselines 73 → 640 → cell 256; IAM 73 → FNN 576 → 256 ‖ LSTM 64 on the d-set.
-  warehouse: {
-    preset: 'iam',
-    numEnvs: 8,
-    make: async (numEnvs) => new Warehouse({ numEnvs }),
-    agent: (core) => {
-      const wide = () => new MlpEncoder({ obsShape: [73], hiddenSizes: [640], activation: 'relu', seed: 1 });
-      const raw = () => new MlpEncoder({ obsShape: [73], hiddenSizes: [], seed: 1 });
-      switch (core) {
-        case 'fnn':
-          return { encoder: wide(), core: new FNNCore({ inputSize: 640, hiddenSize: 256, seed: 1 }) };
-        case 'lstm':
-          return { encoder: wide(), core: new LSTMCore({ inputSize: 640, hiddenSize: 256, seed: 1 }) };
-        case 'gru':
-          return { encoder: wide(), core: new GRUCore({ inputSize: 640, hiddenSize: 256, seed: 1 }) };
-        case 'rim':
-          return { encoder: raw(), core: new RIMCore({ inputSize: 73, hiddenSize: 16, units: 4, k: 3, inputValueSize: 64, seed: 1 }) };
-        case 'iam':
-          return { encoder: raw(), core: new IAMStaticCore({ seed: 1 }) };
-      }
-    },
-  },
-  // The RIM repository's MiniGrid agent: conv stack → 64; RIM U = 4, H = 16, k = 3 (spec/rim.md); baselines 64 wide.
-  'minigrid-empty-5x5': {
-    preset: 'minigrid-rim',
-    numEnvs: 16,
-    make: (numEnvs) => makeMiniGridEnv({ envId: 'MiniGrid-Empty-5x5-v0', numEnvs }),
-    agent: (core) => {
-      const encoder = new MinigridConvEncoder({ seed: 1 });
-      switch (core) {
-        case 'fnn':
-          return { encoder, core: new FNNCore({ inputSize: 64, hiddenSize: 64, seed: 1 }) };
-        case 'lstm':
-          return { encoder, core: new LSTMCore({ inputSize: 64, hiddenSize: 64, seed: 1 }) };
-        case 'gru':
-          return { encoder, core: new GRUCore({ inputSize: 64, hiddenSize: 64, seed: 1 }) };
-        case 'rim':
-          return { encoder, core: new RIMCore({ inputSize: 64, hiddenSize: 16, units: 4, k: 3, inputValueSize: 64, seed: 1 }) };
-        case 'iam':
-          // MiniGrid has no known d-set: the recurrent branch reads all 64 features (no input restriction).
-          return {
-            encoder,
-            core: new IAMStaticCore({ inputSize: 64, dSet: Array.from({ length: 64 }, (_, i) => i), fnnSizes: [64], hiddenSize: 64, seed: 1 }),
-          };
-      }
-    },
-  },
+/** Each env of the suite with its study preset and parallel envs (agents sized as in the studies). */
+const ENV_CASES: Record<TrainSuiteEnv, { env: EnvChoice; preset: PresetName; numEnvs: number }> = {
+  warehouse: { env: { family: 'warehouse', id: 'warehouse', flicker: 0 }, preset: 'iam', numEnvs: 8 },
+  'minigrid-empty-5x5': { env: { family: 'minigrid', id: 'MiniGrid-Empty-5x5-v0', flicker: 0 }, preset: 'minigrid-rim', numEnvs: 16 },
 };
 
 /** Options of {@link runTrainSuite}. */
 export interface TrainSuiteOptions {
-  /** Tensor backend (default: MEMPO_BACKEND, else the best that loads). */
-  backend?: BackendName;
+  /** Tensor backend name (default: MEMPO_BACKEND, else the best that loads); checked by `useBackend`. */
+  backend?: string;
   /** Envs to measure (default both). */
   envs?: readonly TrainSuiteEnv[];
   /** Cores to measure (default all five). */
@@ -118,7 +64,7 @@ export async function runTrainSuite(options: TrainSuiteOptions = {}): Promise<Tr
       const base = { env: envName, core: coreName, backend, numEnvs: envCase.numEnvs };
       let env: VecEnv | undefined;
       try {
-        env = await envCase.make(envCase.numEnvs);
+        env = await makeEnv(envCase.env, coreName, envCase.numEnvs, 1);
         results.push({ ...base, ...(await measure(envCase, coreName, env, updates)) });
       } catch (err) {
         results.push({ ...base, error: (err as Error).message.split('\n')[0]! });
@@ -130,11 +76,12 @@ export async function runTrainSuite(options: TrainSuiteOptions = {}): Promise<Tr
   return results;
 }
 
-async function measure(envCase: EnvCase, coreName: TrainSuiteCore, env: VecEnv, updates: number) {
+async function measure(envCase: (typeof ENV_CASES)[TrainSuiteEnv], coreName: TrainSuiteCore, env: VecEnv, updates: number) {
   const preset = resolveConfig(envCase.preset);
   const stepsPerUpdate = envCase.numEnvs * preset.numSteps;
   const config = resolveConfig(envCase.preset, { numEnvs: envCase.numEnvs, totalSteps: stepsPerUpdate * (updates + 1), checkpointEvery: 0 });
-  const { encoder, core } = envCase.agent(coreName);
+  const encoder = makeEncoder(envCase.env.family, coreName, env.observationSpace.shape, 1);
+  const core = makeCore(coreName, envCase.env.family, encoder.outputShape, {}, 1);
   const stamps: number[] = [];
   const rows: Metrics[] = [];
   const { agent } = await train({

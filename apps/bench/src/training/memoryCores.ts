@@ -50,14 +50,22 @@ export function makeCore(
         k: overrides.k ?? Math.min(paper.k, units),
         hiddenSize: overrides.hidden ?? paper.rimHidden,
         cell: paper.rimCell,
-        ...(family === 'minigrid' ? { inputValueSize: 64 } : {}),
+        // d_value = the embedding width on MiniGrid (reference) and the Warehouse; the paper's 400 on Atari.
+        ...(family === 'atari' ? {} : { inputValueSize: 64 }),
         seed,
       });
     }
     case 'iam':
-      return family === 'warehouse'
-        ? new IAMStaticCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.iamHidden, seed })
-        : new IAMDynamicCore({ numRegions: numElements, regionSize: inputSize, hiddenSize: overrides.hidden ?? paper.iamHidden, seed });
+      if (family === 'warehouse')
+        return new IAMStaticCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.iamHidden, seed });
+      if (family === 'minigrid')
+        // No published d-set for MiniGrid's 64-d embedding: the recurrent branch reads every feature (the
+        // IAM paper's "no input restriction" ablation), the FNN branch is one layer as wide as the embedding.
+        return new IAMStaticCore({
+          inputSize, numElements, dSet: Array.from({ length: numElements * inputSize }, (_, i) => i),
+          fnnSizes: [inputSize], hiddenSize: overrides.hidden ?? paper.iamHidden, seed,
+        });
+      return new IAMDynamicCore({ numRegions: numElements, regionSize: inputSize, hiddenSize: overrides.hidden ?? paper.iamHidden, seed });
     case 'lstm':
       return new LSTMCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.hidden, seed });
     case 'gru':

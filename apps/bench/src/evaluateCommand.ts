@@ -1,0 +1,59 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { useBackend } from './backend.js';
+import { evaluateRun, readRunSpec } from './evaluateRun.js';
+import { positiveInt } from './trainingCommands.js';
+
+interface EvaluateFlags {
+  run: string;
+  env?: string;
+  episodes: number;
+  seed?: number;
+  envs?: number;
+  flicker?: number;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer ≥ 0 (got '${value}')`);
+  return n;
+}
+
+function probability(value: string): number {
+  const p = Number(value);
+  if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(`--flicker must be a probability in [0, 1] (got '${value}')`);
+  return p;
+}
+
+/** Adds `evaluate`: a run's newest checkpoint, N episodes on its training env or any env of its family. */
+export function addEvaluateCommand(program: Command, backend: () => string | undefined): void {
+  program
+    .command('evaluate')
+    .description("load a run's newest checkpoint and report the mean return over N episodes (sampled actions, dropout off)")
+    .requiredOption('--run <dir>', 'run folder written by a training command or a study')
+    .option('--env <id>', "env id of the run's family (default: the training env)")
+    .option('--episodes <n>', 'episodes to finish', positiveInt('--episodes'), 100)
+    .option('--seed <n>', 'evaluation seed (default 10000 + the run seed)', nonNegativeInt)
+    .option('--envs <n>', 'parallel envs (default: as in training)', positiveInt('--envs'))
+    .option('--flicker <p>', "Atari: flicker probability (default: the run's)", probability)
+    .action(async (flags: EvaluateFlags) => {
+      const spec = readRunSpec(flags.run);
+      const info = await useBackend(backend());
+      console.error(`backend: ${info.name}`);
+      const env = { family: spec.env.family, id: flags.env ?? spec.env.id, flicker: flags.flicker ?? spec.env.flicker };
+      const result = await evaluateRun(flags.run, {
+        env,
+        episodes: flags.episodes,
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
+      });
+      const path = join(flags.run, `evaluate-${env.id.replace(/[^A-Za-z0-9.-]+/g, '_')}.json`);
+      writeFileSync(`${path}.tmp`, JSON.stringify(result) + '\n');
+      renameSync(`${path}.tmp`, path);
+      console.log(
+        `${env.id}: mean return ${result.returnMean.toFixed(3)} ± ${result.returnStd.toFixed(3)} (std) over ${result.episodes} episodes, ` +
+          `mean length ${result.lengthMean.toFixed(1)}, checkpoint update ${result.update}; wrote ${path}`,
+      );
+    });
+}

@@ -1,0 +1,97 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles } from './charts.js';
+import { renderHtmlReport } from './htmlReport.js';
+import { CI_NOTE, buildTables, tableMarkdown, tablesCsv, type ResultTable } from './tables.js';
+import type { StudyResults } from './studyResults.js';
+
+/** What {@link buildReport} wrote, paths relative to the study folder. */
+export interface ReportFiles {
+  markdown: string;
+  csv: string;
+  html: string;
+  curves: ChartFiles[];
+  heatmaps: ChartFiles[];
+  tables: ResultTable[];
+}
+
+function writeAtomic(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** File-name fragment of an env id. */
+function fileName(s: string): string {
+  return s.replace(/[^A-Za-z0-9.-]+/g, '_');
+}
+
+/**
+ * Aggregates a study into `<outDir>/report/`: `results.md` and `results.csv` (mean ± 95% CI over seeds beside
+ * the published numbers), learning curves per training env and diagnostics heatmaps (SVG + PNG), and
+ * `index.html` that inlines the plots and links every file.
+ */
+export async function buildReport(results: StudyResults): Promise<ReportFiles> {
+  const dir = join(results.outDir, 'report');
+  mkdirSync(dir, { recursive: true });
+  const { study } = results;
+  const tables = buildTables(results);
+
+  const finished = results.runs.filter((r) => r.outcome).length;
+  const md = [
+    `# ${study.name}`,
+    '',
+    study.description,
+    '',
+    `${finished} of ${results.runs.length} runs finished. Preset \`${study.preset}\`, ${study.frames} ${study.unit} per run, seeds ${study.seeds.join(', ')}; ` +
+      `evaluation: ${study.evalEpisodes} episodes, sampled actions, dropout off. ★ = training env, the others are zero-shot.`,
+    '',
+    `${CI_NOTE}.${study.publishedSource ? ` Published: ${study.publishedSource}.` : ''}`,
+    '',
+    ...tables.flatMap((t) => [`## Trained on ${t.trainEnv}`, '', tableMarkdown(t), '']),
+  ].join('\n');
+  const markdown = join(dir, 'results.md');
+  writeAtomic(markdown, md);
+  const csv = join(dir, 'results.csv');
+  writeAtomic(csv, tablesCsv(tables));
+
+  const curves: ChartFiles[] = [];
+  for (const experiment of study.experiments) {
+    const runs = results.runs.filter((r) => r.plan.train.id === experiment.train);
+    if (runs.every((r) => r.curve.length === 0)) continue;
+    const title = `${experiment.train}: recent mean return (mean ± 95% CI over seeds)`;
+    curves.push(await renderChart(learningCurveSpec(title, runs, study.unit), join(dir, `curve-${fileName(experiment.train)}`)));
+  }
+
+  // One heatmap per (training env, label, series): the first seed that recorded diagnostics.
+  const heatmaps: ChartFiles[] = [];
+  const seen = new Set<string>();
+  for (const run of results.runs) {
+    const d = run.diagnostics;
+    if (!d) continue;
+    for (const [name, series] of Object.entries(d.series)) {
+      const key = `${run.plan.train.id}|${run.plan.label}|${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const title = `${run.plan.label} ${name}, ${d.env}, seed ${run.plan.seed}, env 0, ${d.steps} steps`;
+      const base = join(dir, `diag-${fileName(run.plan.train.id)}-${fileName(run.plan.label)}-${name}`);
+      heatmaps.push(await renderChart(diagnosticsHeatmapSpec(title, series.shape, series.values), base));
+    }
+  }
+
+  const html = join(dir, 'index.html');
+  writeAtomic(
+    html,
+    renderHtmlReport({
+      results,
+      tables,
+      curves,
+      heatmaps,
+      links: {
+        markdown: relative(dir, markdown),
+        csv: relative(dir, csv),
+        runs: results.runs.map((r) => ({ id: r.plan.id, dir: relative(dir, r.plan.runDir), finished: r.outcome !== null })),
+      },
+    }),
+  );
+  return { markdown, csv, html, curves, heatmaps, tables };
+}

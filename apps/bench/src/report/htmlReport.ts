@@ -1,0 +1,66 @@
+import { basename } from 'node:path';
+import type { ChartFiles } from './charts.js';
+import { CI_NOTE, formatMeanCi, type ResultTable } from './tables.js';
+import type { StudyResults } from './studyResults.js';
+
+/** What the HTML page shows and links. */
+export interface HtmlReportInput {
+  results: StudyResults;
+  tables: ResultTable[];
+  curves: ChartFiles[];
+  heatmaps: ChartFiles[];
+  /** Paths relative to the report folder. */
+  links: { markdown: string; csv: string; runs: { id: string; dir: string; finished: boolean }[] };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function tableHtml(t: ResultTable): string {
+  const head = t.envs.map((env) => `<th>${escapeHtml(env)}${env === t.trainEnv ? ' ★' : ''}<br>ours</th><th>published</th>`).join('');
+  const body = t.rows
+    .map(
+      (row) =>
+        `<tr><td>${escapeHtml(row.label)}</td>${row.cells
+          .map((c) => `<td>${escapeHtml(formatMeanCi(c.ours))}</td><td>${c.published === null ? '—' : c.published}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table><thead><tr><th>model</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function figure(chart: ChartFiles): string {
+  // Inline SVG keeps the page self-contained; the links lead to the files for papers and slides.
+  return `<figure>${chart.svgText}<figcaption><a href="${escapeHtml(basename(chart.svg))}">SVG</a> · <a href="${escapeHtml(basename(chart.png))}">PNG</a></figcaption></figure>`;
+}
+
+/** One self-contained HTML page: tables, inlined plots, links to the CSV, the Markdown and every run folder. */
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const { study } = input.results;
+  const finished = input.links.runs.filter((r) => r.finished).length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(study.name)} — mempo study</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; } th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
+td:first-child, th:first-child { text-align: left; } figure { margin: 1em 0; } figcaption { font-size: 0.9em; }
+</style></head><body>
+<h1>${escapeHtml(study.name)}</h1>
+<p>${escapeHtml(study.description)}</p>
+<p>${finished} of ${input.links.runs.length} runs finished · preset <code>${escapeHtml(study.preset)}</code> · ${study.frames} ${escapeHtml(study.unit)} per run ·
+seeds ${study.seeds.join(', ')} · evaluation over ${study.evalEpisodes} episodes (sampled actions, dropout off) · ★ training env, others zero-shot.</p>
+<p>${escapeHtml(CI_NOTE)}.${study.publishedSource ? ` Published: ${escapeHtml(study.publishedSource)}.` : ''}</p>
+<p>Tables as <a href="${escapeHtml(input.links.markdown)}">Markdown</a> and <a href="${escapeHtml(input.links.csv)}">CSV</a>.</p>
+${input.tables.map((t) => `<h2>Trained on ${escapeHtml(t.trainEnv)}</h2>\n${tableHtml(t)}`).join('\n')}
+<h2>Learning curves</h2>
+${input.curves.map(figure).join('\n') || '<p>No progress yet.</p>'}
+<h2>Core diagnostics (final policy, env 0)</h2>
+${input.heatmaps.map(figure).join('\n') || '<p>No core in this study reports diagnostics, or no run has finished.</p>'}
+<h2>Runs</h2>
+<ul>
+${input.links.runs.map((r) => `<li><a href="${escapeHtml(r.dir)}/">${escapeHtml(r.id)}</a>${r.finished ? '' : ' (not finished)'} · <a href="${escapeHtml(r.dir)}/run.log">log</a></li>`).join('\n')}
+</ul>
+</body></html>
+`;
+}

@@ -1,0 +1,163 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diagnosticsHeatmapSpec, renderChart } from '../src/report/charts.js';
+import { meanCi, tQuantile975 } from '../src/report/stats.js';
+import { STUDIES_DIR, shippedStudies } from '../src/studies/studyCommands.js';
+import { planRuns, slug } from '../src/studies/studyRuns.js';
+import { loadStudy, parseStudy } from '../src/studies/studySchema.js';
+import { threadsPerRun } from '../src/studies/runner.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'apps/bench/dist/cli.js');
+
+const valid = {
+  name: 'tiny',
+  family: 'warehouse',
+  preset: 'iam',
+  frames: 2048,
+  seeds: [1, 2],
+  experiments: [{ train: 'warehouse' }],
+  memories: [
+    { label: 'FNN', memory: 'fnn', stack: 1, hidden: 16 },
+    { label: 'LSTM', memory: 'lstm', hidden: 16 },
+  ],
+  published: { LSTM: { warehouse: 35.4 } },
+};
+
+describe('study files', () => {
+  it('fills defaults and plans the grid experiments × memories × seeds', () => {
+    const study = parseStudy(valid);
+    expect(study.evalEpisodes).toBe(100);
+    const runs = planRuns(study, '/out');
+    expect(runs.map((r) => r.id)).toEqual(['warehouse--fnn--s1', 'warehouse--fnn--s2', 'warehouse--lstm--s1', 'warehouse--lstm--s2']);
+    expect(runs[0]!.core).toEqual({ hidden: 16 });
+    expect(runs[0]!.stack).toBe(1);
+    expect(runs[3]!.runDir).toBe('/out/runs/warehouse--lstm--s2');
+    expect(slug('RIM (k=2)')).toBe('rim-k-2');
+  });
+
+  it('rejects malformed studies with the field path and the fix', () => {
+    const bad = (patch: Record<string, unknown>) => () => parseStudy({ ...valid, ...patch }, 'bad.json');
+    expect(bad({ memories: [{ label: 'R', memory: 'rim', units: 2, k: 3 }], published: {} })).toThrow('memories[0].k: k must be at most units (got k=3, units=2)');
+    expect(bad({ memories: [{ label: 'L', memory: 'lstm', k: 3 }], published: {} })).toThrow("memories[0].k: units and k apply to rim only (memory is 'lstm'); remove them");
+    expect(bad({ memories: [{ label: 'X', memory: 'transformer' }] })).toThrow(/memories\[0\]\.memory: Invalid option: expected one of "rim"\|"iam"\|"lstm"\|"gru"\|"fnn"/);
+    expect(bad({ seeds: [] })).toThrow('seeds: Too small');
+    expect(bad({ frames: -5 })).toThrow('frames: Too small');
+    expect(bad({ published: { GRU: { warehouse: 1 } } })).toThrow("published.GRU: label 'GRU' must be one of the memories' labels (FNN, LSTM)");
+    expect(bad({ family: 'minigrid', experiments: [{ train: 'MiniGrid-Nope-v0' }], published: {} })).toThrow(
+      "experiments[0].train: env 'MiniGrid-Nope-v0' must be one of MiniGrid-Empty-5x5-v0",
+    );
+    expect(bad({ extra: 1 })).toThrow(/\(file\): Unrecognized key: "extra"/);
+    expect(bad({ memories: [valid.memories[1], valid.memories[1]] })).toThrow("memories[1].label: label 'LSTM' is used twice");
+    expect(bad({ experiments: undefined })).toThrow(/^bad\.json is not a valid study file:\n {2}experiments: /);
+  });
+
+  it('ships valid minigrid-rim, warehouse-iam and atari-flicker studies', () => {
+    expect(shippedStudies()).toEqual(expect.arrayContaining(['minigrid-rim', 'warehouse-iam', 'atari-flicker', 'minigrid-empty']));
+    for (const name of shippedStudies()) loadStudy(join(STUDIES_DIR, `${name}.json`));
+    const minigrid = loadStudy(join(STUDIES_DIR, 'minigrid-rim.json'));
+    expect(minigrid.seeds.length).toBeGreaterThanOrEqual(5);
+    expect(minigrid.memories.map((m) => m.label)).toEqual(['RIM (k=3)', 'RIM (k=2)', 'LSTM']);
+    expect(planRuns(minigrid, 'x')).toHaveLength(3 * 3 * 5);
+  });
+});
+
+describe('diagnostics heatmaps', () => {
+  it('draws a per-step vector over time and averages a per-step matrix over the steps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mempo-heat-'));
+    // RIM activeMask of 4 units, k = 2, over 12 steps: units 0 and (t mod 3) + 1 active.
+    const mask = Array.from({ length: 12 }, (_, t) => [0, 1, 2, 3].map((u) => (u === 0 || u === (t % 3) + 1 ? 1 : 0)));
+    const over = await renderChart(diagnosticsHeatmapSpec('activeMask', [4], mask), join(dir, 'mask'));
+    expect(over.svgText.match(/aria-roledescription="rect mark"/g)?.length).toBe(12 * 4);
+    expect(over.svgText.match(/value: 1"/g)?.length).toBe(12 * 2);
+    expect(readFileSync(over.png).subarray(1, 4).toString()).toBe('PNG');
+    // inputAttention [U=2, N+1=3]: two steps average to [[0.5, 0.25, 0.25], [0, 0, 1]].
+    const attention = [
+      [1, 0, 0, 0, 0, 1],
+      [0, 0.5, 0.5, 0, 0, 1],
+    ];
+    const mean = await renderChart(diagnosticsHeatmapSpec('inputAttention', [2, 3], attention), join(dir, 'attention'));
+    expect(mean.svgText.match(/aria-roledescription="rect mark"/g)?.length).toBe(6);
+    expect(mean.svgText).toContain('input element (last: null): 0; unit: 0; value: 0.5"');
+    expect(mean.svgText).toContain('input element (last: null): 2; unit: 1; value: 1"');
+  });
+});
+
+describe('statistics', () => {
+  it('95% CI uses the t-distribution with n − 1 dof', () => {
+    expect(tQuantile975(1)).toBe(12.706);
+    expect(tQuantile975(4)).toBe(2.776);
+    expect(tQuantile975(60)).toBeCloseTo(2.0003, 3);
+    expect(tQuantile975(100000)).toBeCloseTo(1.96, 3);
+    const m = meanCi([1, 2, 3, 4, 5]);
+    expect(m.mean).toBe(3);
+    expect(m.std).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(m.ci95).toBeCloseTo((2.776 * Math.sqrt(2.5)) / Math.sqrt(5), 12);
+    expect(meanCi([7]).ci95).toBeNaN();
+    expect(threadsPerRun(2, 16)).toBe(8);
+    expect(threadsPerRun(32, 16)).toBe(1);
+  });
+});
+
+describe('a tiny study end to end (built CLI, process pool)', () => {
+  let dir: string;
+  beforeAll(() => {
+    execFileSync('npx', ['nx', 'run', 'bench:build'], { cwd: ROOT, stdio: 'ignore' });
+    dir = mkdtempSync(join(tmpdir(), 'mempo-study-'));
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify({ ...valid, evalEpisodes: 4, diagnosticSteps: 12 }));
+  });
+
+  const runStudy = () =>
+    spawnSync(process.execPath, [CLI, '--backend', 'tensorflow', 'study', join(dir, 'tiny.json'), '--out', join(dir, 'out'), '--parallelism', '2'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+
+  it('trains, evaluates and reports; a second invocation skips the finished runs', () => {
+    const first = runStudy();
+    expect(first.stderr).toContain('study tiny: 4 finished, 0 skipped, 0 failed');
+    expect(first.status).toBe(0);
+    const out = join(dir, 'out');
+    const report = join(out, 'report');
+
+    const md = readFileSync(join(report, 'results.md'), 'utf8');
+    expect(md).toContain('4 of 4 runs finished');
+    expect(md).toContain('95% CI over seeds (t-distribution, n − 1 dof)');
+    expect(md).toMatch(/\| FNN +\| -?\d+\.\d{3} ± \d+\.\d{3} \(n=2\) +\| — +\|/);
+    expect(md).toMatch(/\| LSTM +\| -?\d+\.\d{3} ± \d+\.\d{3} \(n=2\) +\| 35\.4 +\|/);
+
+    const csv = readFileSync(join(report, 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('train_env,model,env,n,mean,ci95,std,published');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['warehouse,FNN,warehouse,2', 'warehouse,LSTM,warehouse,2']);
+    // The table's mean is the mean of the runs' eval.json.
+    const evals = [1, 2].map((s) => JSON.parse(readFileSync(join(out, 'runs', `warehouse--lstm--s${s}`, 'eval.json'), 'utf8')));
+    expect(Number(csv[2]!.split(',')[4])).toBeCloseTo((evals[0].evaluations[0].returnMean + evals[1].evaluations[0].returnMean) / 2, 4);
+    expect(evals[0].evaluations[0].episodes).toBe(4);
+
+    expect(readFileSync(join(report, 'curve-warehouse.svg'), 'utf8')).toMatch(/^<svg[^>]*>/);
+    expect(readFileSync(join(report, 'curve-warehouse.png')).subarray(1, 4).toString()).toBe('PNG');
+    // One band and one line per model in the learning-curve plot.
+    const curve = readFileSync(join(report, 'curve-warehouse.svg'), 'utf8');
+    expect(curve.match(/aria-roledescription="area mark"/g)?.length).toBe(2);
+    expect(curve.match(/aria-roledescription="line mark"/g)?.length).toBe(2);
+    // FNN and LSTM report no diagnostics, so no heatmap.
+    expect(existsSync(join(out, 'runs', 'warehouse--lstm--s1', 'diagnostics.json'))).toBe(false);
+
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    expect(html).toContain('<td>LSTM</td>');
+    expect(html).toContain('href="results.csv"');
+    expect(html).toContain('href="../runs/warehouse--fnn--s2/run.log"');
+    expect(html.match(/<svg/g)?.length).toBe(1);
+    expect(readFileSync(join(out, 'runs', 'warehouse--lstm--s2', 'run.log'), 'utf8')).toContain('evaluated warehouse--lstm--s2 on warehouse');
+
+    const stamp = statSync(join(out, 'runs', 'warehouse--lstm--s1', 'eval.json')).mtimeMs;
+    const second = runStudy();
+    expect(second.status).toBe(0);
+    expect(second.stderr).toContain('study tiny: 0 finished, 4 skipped, 0 failed');
+    expect(second.stderr.match(/skip warehouse--/g)).toHaveLength(4);
+    expect(statSync(join(out, 'runs', 'warehouse--lstm--s1', 'eval.json')).mtimeMs).toBe(stamp);
+  });
+});

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'apps/bench/dist/cli.js');
@@ -62,6 +61,7 @@ describe('CLI validation (built dist/cli.js)', () => {
     expect(r.stderr).toContain('name: name must be lowercase letters, digits and dashes (it names the output folder)');
     expect(r.stderr).toContain('frames: Too small: expected number to be >0');
     expect(r.stderr).toContain('memories[0].k: k must be at most units (got k=4, units=2)');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
     writeFileSync(file, '{ "name": ');
     expect(mempo('study', file).stderr).toContain(`${file} is not valid JSON`);
   });

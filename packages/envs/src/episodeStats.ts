@@ -1,4 +1,13 @@
+import { numberArrayField, intArrayField, stateObject } from './envState.js';
 import type { EpisodeStats } from './vecEnv.js';
+
+/** The JSON state of an {@link EpisodeTracker}: each env's running return and length. */
+export interface EpisodeTrackerState {
+  /** `[P]` return so far of each env's current episode. */
+  returns: number[];
+  /** `[P]` steps so far of each env's current episode. */
+  lengths: number[];
+}
 
 /**
  * Running return and length of each env of a batch, turned into {@link EpisodeStats} when an episode ends
@@ -41,5 +50,29 @@ export class EpisodeTracker {
   clear(): void {
     this.returns.fill(0);
     this.lengths.fill(0);
+  }
+
+  /** The running counters as plain JSON, to save a run mid-episode. */
+  getState(): EpisodeTrackerState {
+    return { returns: Array.from(this.returns), lengths: Array.from(this.lengths) };
+  }
+
+  /**
+   * Validates `value` as a state of a tracker with this `numEnvs` (errors say `${owner}: ${path}.returns …`)
+   * without changing anything; {@link setState} applies the result.
+   */
+  checkState(value: unknown, owner = 'EpisodeTracker.setState', path = 'state'): EpisodeTrackerState {
+    const state = stateObject(owner, path, value);
+    return {
+      returns: numberArrayField(owner, state, path, 'returns', this.numEnvs),
+      lengths: intArrayField(owner, state, path, 'lengths', this.numEnvs, 0, 0x7fffffff),
+    };
+  }
+
+  /** Restores a {@link getState} result (validated first; nothing changes when it throws). */
+  setState(value: unknown): void {
+    const { returns, lengths } = this.checkState(value);
+    this.returns.set(returns);
+    this.lengths.set(lengths);
   }
 }

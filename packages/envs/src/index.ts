@@ -14,14 +14,16 @@ export type {
   StepInfo,
   VecStepResult,
   VecEnv,
+  ResumableVecEnv,
 } from './vecEnv.js';
+export { isResumableVecEnv } from './vecEnv.js';
 export { FlickerWrapper, type FlickerArgs } from './wrappers/flicker.js';
 export { BridgeError, liveWorkerCount, type BridgeErrorKind } from './bridge/workerProcess.js';
 export { GymBridgeEnv, type BridgeOptions, type GymBridgeEnvArgs, type GymFamily, type WorkerBenchResult } from './bridge/gymBridgeEnv.js';
 export { MINIGRID_ENV_IDS, makeMiniGridEnv, type MiniGridEnvArgs } from './bridge/miniGrid.js';
 export { Random32 } from './random.js';
-export { EpisodeTracker } from './episodeStats.js';
-export { Warehouse, type WarehouseArgs, type WarehouseStepResult } from './warehouse/warehouse.js';
+export { EpisodeTracker, type EpisodeTrackerState } from './episodeStats.js';
+export { Warehouse, type WarehouseArgs, type WarehouseStepResult, type WarehouseState } from './warehouse/warehouse.js';
 export {
   WAREHOUSE_SIZE,
   WAREHOUSE_SHELVES,
@@ -33,6 +35,6 @@ export {
   shelfObsIndex,
 } from './warehouse/layout.js';
 export { greedyWarehouseAction } from './warehouse/policies.js';
-export { CueMemoryTask, type CueMemoryTaskArgs, type CueMemoryStepResult } from './memoryTask/cueMemoryTask.js';
-export { FrameStack, type FrameStackArgs } from './wrappers/frameStack.js';
+export { CueMemoryTask, type CueMemoryTaskArgs, type CueMemoryStepResult, type CueMemoryTaskState } from './memoryTask/cueMemoryTask.js';
+export { FrameStack, type FrameStackArgs, type FrameStackState } from './wrappers/frameStack.js';
 export { makeAtariEnv, type AtariEnvArgs } from './bridge/atari.js';

@@ -28,6 +28,13 @@ export class Random32 {
     this.s = mix32(seed ^ 0x5bd1e995);
   }
 
+  /** A generator continuing a saved {@link state}. */
+  static fromState(state: number): Random32 {
+    const rng = new Random32(0);
+    rng.state = state;
+    return rng;
+  }
+
   /** Uniform integer in `0 .. 2^32 - 1`. */
   nextUint32(): number {
     this.s = (this.s + WEYL) >>> 0;
@@ -50,7 +57,10 @@ export class Random32 {
     return this.s;
   }
 
+  /** Restores a saved {@link state} (an integer in `0 .. 2^32 - 1`). */
   set state(value: number) {
-    this.s = value >>> 0;
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+      throw new Error(`state must be an integer in 0..2^32-1, as read from rng.state (got state=${value})`);
+    this.s = value;
   }
 }

@@ -59,3 +59,31 @@ export interface VecEnv {
   step(actions: Int32Array): Promise<VecStepResult>;
   close(): Promise<void>;
 }
+
+/**
+ * A {@link VecEnv} that can save and restore its exact state, so that a checkpointed run continues every
+ * episode where it stopped (DESIGN.md, "Runs"; the PPO trainer stores `getState()` in its checkpoints).
+ * The native envs (Warehouse, CueMemoryTask) implement it; FrameStack does when its inner env does.
+ *
+ * ```ts
+ * const saved = JSON.stringify(env.getState());           // plain JSON: positions, RNG states, counters, …
+ * const again = new Warehouse({ numEnvs: 8 });             // built with the same args
+ * await again.setState(JSON.parse(saved));                // continues exactly; no reset needed
+ * ```
+ */
+export interface ResumableVecEnv extends VecEnv {
+  /** Everything that affects the env's future outputs, as plain JSON (no typed arrays); throws before `reset()`. */
+  getState(): unknown;
+  /**
+   * Restores a `getState()` result, after which steps continue exactly as they would have after the save.
+   * Validates the whole state first (wrong numEnvs or args, malformed fields → an Error naming the field) and
+   * changes nothing when it throws. Never reopens a closed env.
+   */
+  setState(state: unknown): void | Promise<void>;
+}
+
+/** Whether `env` can save and restore its state (has both `getState` and `setState`). */
+export function isResumableVecEnv(env: VecEnv): env is ResumableVecEnv {
+  const e = env as Partial<ResumableVecEnv>;
+  return typeof e.getState === 'function' && typeof e.setState === 'function';
+}

@@ -20,4 +20,6 @@ export { saveCheckpoint, loadCheckpoint, loadLatestCheckpoint, listCheckpoints, 
 export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { ProgressCsv, readProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 export { ConsoleProgress, type ProgressReporter } from './progressBar.js';
-export { train, type TrainOptions, type TrainResult, type TrainCallbacks, type ResumableVecEnv } from './train.js';
+export { train, type TrainOptions, type TrainResult, type TrainCallbacks } from './train.js';
+/** Re-exported from `@mempo/envs`, where it lives, for code that imported it from here. */
+export type { ResumableVecEnv } from '@mempo/envs';

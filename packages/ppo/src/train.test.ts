@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GRUCore, LSTMCore } from '@mempo/core-attention';
-import { CueMemoryTask } from '@mempo/envs';
+import { CueMemoryTask, FrameStack, Warehouse } from '@mempo/envs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from './presets.js';
 import { MlpEncoder } from './mlpEncoder.js';
@@ -87,6 +87,28 @@ describe('train', () => {
     // keepCheckpoints = 2: only the newest two remain, and no temporary folder is left behind.
     expect(readdirSync(join(resumedDir, 'checkpoints'))).toEqual(['update-000006', 'update-000008']);
     expect(existsSync(join(resumedDir, 'config.json'))).toBe(true);
+  });
+
+  it('resumes a stacked Warehouse mid-episode exactly: its envState continues every episode in flight', async () => {
+    // 12-step episodes: the stop after 4 updates (32 steps) falls 8 steps into the third episode.
+    const config = small({ totalSteps: 4 * 8 * 8, checkpointEvery: 4 });
+    const parts = () => ({
+      env: new FrameStack(new Warehouse({ numEnvs: 4, episodeLength: 12, spawnProbability: 0.2 }), { k: 2 }),
+      encoder: new MlpEncoder({ obsShape: [2, 73], hiddenSizes: [8], seed: 1 }),
+      core: new GRUCore({ inputSize: 8, hiddenSize: 8, seed: 1 }),
+    });
+    const rows = async (stopAt?: number) => {
+      const runDir = tempDir();
+      const out: Metrics[] = [];
+      const onUpdate = (m: Metrics) => (out.push(m), m.update === stopAt ? ('stop' as const) : undefined);
+      (await train({ config, ...parts(), runDir, callbacks: { onUpdate } })).agent.dispose();
+      if (stopAt !== undefined) (await train({ config, ...parts(), runDir, resume: true, callbacks: { onUpdate } })).agent.dispose();
+      return out.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/') && k !== 'charts/fps')));
+    };
+    const straight = await rows();
+    expect(straight).toHaveLength(8);
+    expect(straight[7]!['charts/episode_length_mean']).toBe(12);
+    expect(await rows(4)).toEqual(straight);
   });
 
   it('writes the spec columns to progress.csv', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MemoryCore } from '@mempo/core-attention';
-import type { ObsArray, VecEnv } from '@mempo/envs';
+import { isResumableVecEnv, type ObsArray, type VecEnv } from '@mempo/envs';
 import { obsTensor } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { Adam } from './adam.js';
@@ -19,20 +19,6 @@ import { Rng } from './rng.js';
 import { RolloutBuffer } from './rolloutBuffer.js';
 import { collectRollout, type RunState } from './rollout.js';
 import { scheduledValue } from './schedules.js';
-
-/**
- * An env that can save and restore its exact state (JSON). When the training env offers it, a checkpoint
- * includes it and a resumed run continues every episode where it stopped; otherwise resuming resets the envs.
- */
-export interface ResumableVecEnv extends VecEnv {
-  getState(): unknown;
-  setState(state: unknown): void | Promise<void>;
-}
-
-function isResumable(env: VecEnv): env is ResumableVecEnv {
-  const e = env as Partial<ResumableVecEnv>;
-  return typeof e.getState === 'function' && typeof e.setState === 'function';
-}
 
 /** Hooks into the loop (SB3's callbacks) without editing it. */
 export interface TrainCallbacks {
@@ -320,7 +306,7 @@ function snapshotRun(run: RunState, config: PpoConfig, env: VecEnv, agent: Actor
     starts: Array.from(run.starts),
     recentReturns: run.recentReturns,
     recentLengths: run.recentLengths,
-    envState: isResumable(env) ? env.getState() : null,
+    envState: isResumableVecEnv(env) ? env.getState() : null,
   };
   return { meta, tensors };
 }
@@ -377,7 +363,7 @@ async function restoreRun(
     let obs: ObsArray;
     let starts: Uint8Array;
     let state: tf.Tensor[];
-    if (isResumable(env) && meta.envState !== null) {
+    if (isResumableVecEnv(env) && meta.envState !== null) {
       await env.reset(config.seed);
       await env.setState(meta.envState);
       const data = saved.tensors['obs']!.dataSync() as Float32Array;

@@ -24,6 +24,17 @@ function timeSteps(x: tf.Tensor): tf.Tensor[] {
   return x.shape[0] === 1 ? [tf.squeeze(x, [0])] : tf.unstack(x);
 }
 
+/** `fn(x)` as one op with a zero gradient: for tensors derived from the (gradient-free) active mask. */
+function constantOf(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    // Only the shape is kept for the backward pass: the input itself may be disposed by then.
+    const shape = input.shape;
+    return { value: fn(input), gradFunc: () => tf.zeros(shape) };
+  });
+  return op(x);
+}
+
 /** `[…]` keep-and-rescale factors of inverted dropout: 0 with probability `rate`, else 1 / (1 − rate). */
 function dropoutScale(shape: number[], rate: number): tf.Tensor {
   return tf.div(tf.floor(tf.add(tf.randomUniform(shape), 1 - rate)), 1 - rate);
@@ -102,7 +113,9 @@ type Prepared = {
   hWeight: tf.Tensor3D;
   /** `[U, H, hc·(2·ck + H)]`: communication query (pre-scaled by 1/√ck), key and value maps. */
   commWeight: tf.Tensor3D;
-  /** `[U, 1, G]` cell bias; GRU also `[U, 1, 3H]` recurrent bias. */
+  /** `[U, dv, G]` the cell's input kernel; LSTM gate blocks reordered to i, f, o, g (see {@link prepare}). */
+  kernel: tf.Tensor3D;
+  /** `[U, 1, G]` cell bias (same gate order); GRU also `[U, 1, 3H]` recurrent bias. */
   bias: tf.Tensor3D;
   recurrentBias: tf.Tensor3D | null;
   /** `[1, U, U]` v < u, the competition's tie-breaker. */
@@ -300,13 +313,20 @@ export class RIMCell {
     const { units: U, commKeySize: ck } = this.a;
     const cell = this.cell;
     const index = tf.range(0, U, 1, 'int32');
+    // LSTM gates reordered i, f, g, o → i, f, o, g once per sequence, so each step applies one sigmoid to a
+    // contiguous 3H block (fewer ops, forward and backward); the GRU keeps r, z, n.
+    const gates = cell instanceof GroupLSTMCell ? (w: tf.Tensor) => {
+      const [i, f, g, o] = tf.split(w, 4, -1);
+      return tf.concat([i!, f!, o!, g!], -1);
+    } : (w: tf.Tensor) => w;
     return {
-      hWeight: tf.concat([this.inputQuery.kernel, cell.recurrentKernel], 2) as tf.Tensor3D,
+      hWeight: tf.concat([this.inputQuery.kernel, gates(cell.recurrentKernel)], 2) as tf.Tensor3D,
       commWeight: tf.concat(
         [tf.mul(this.commQuery.kernel, 1 / Math.sqrt(ck)), this.commKey.kernel, this.commValue.kernel],
         2,
       ) as tf.Tensor3D,
-      bias: tf.expandDims(cell.bias, 1) as tf.Tensor3D,
+      kernel: gates(cell.kernel) as tf.Tensor3D,
+      bias: tf.expandDims(gates(cell.bias), 1) as tf.Tensor3D,
       recurrentBias: cell instanceof GroupGRUCell ? (tf.expandDims(cell.recurrentBias, 1) as tf.Tensor3D) : null,
       lowerIndex: tf.expandDims(tf.less(tf.reshape(index, [1, U]), tf.reshape(index, [U, 1])), 0) as tf.Tensor3D,
     };
@@ -343,15 +363,22 @@ export class RIMCell {
     const read = tf.mul(tf.matMul(inputDrop ? tf.mul(probs, inputDrop) : probs, values as tf.Tensor3D), tf.expandDims(mask, 2));
     const readU = tf.transpose(read, [1, 0, 2]) as tf.Tensor3D; // [U, B, dv]
     // Step 5: every unit runs its own dynamics.
-    const zx = tf.add(tf.matMul(readU, this.cell.kernel as tf.Tensor3D), p.bias);
+    const zx = tf.add(tf.matMul(readU, p.kernel), p.bias);
     let hNew: tf.Tensor3D;
     let cNew: tf.Tensor3D | null = null;
     if (this.cell instanceof GroupLSTMCell) {
-      ({ h: hNew, c: cNew } = this.cell.gates(tf.add(zx, recU!), c!));
+      // Gate blocks i, f, o, g (see prepare): one sigmoid for i, f, o.
+      const [ifo, g] = tf.split(tf.add(zx, recU!), [3 * H, H], 2);
+      const [i, f, o] = tf.split(tf.sigmoid(ifo!), 3, 2);
+      cNew = tf.add(tf.mul(f!, c!), tf.mul(i!, tf.tanh(g!))) as tf.Tensor3D;
+      hNew = tf.mul(o!, tf.tanh(cNew)) as tf.Tensor3D;
     } else {
       hNew = (this.cell as GroupGRUCell).gates(zx, tf.add(recU!, p.recurrentBias!), h);
     }
-    const maskU = tf.reshape(tf.transpose(mask), [U, B, 1]);
+    // Unit-major views of the mask, made as constants (zero-gradient ops): the mask carries no gradient, and
+    // leaving these reshapes on the tape would cost a slice per hidden unit in tf.where's backward pass.
+    const maskU = constantOf(mask, (m) => tf.reshape(tf.transpose(m), [U, B, 1])); // [U, B, 1]
+    const active = constantOf(mask, (m) => tf.cast(tf.broadcastTo(tf.reshape(tf.transpose(m), [U, B, 1]), [U, B, H]), 'bool'));
     // Step 6 (blocked gradient): communication sees inactive units' fresh h̃ but sends them no gradient.
     const hBlocked = blockGradient(hNew, maskU);
     // Step 7: communication (query/key/value of all units in one matmul).
@@ -364,7 +391,6 @@ export class RIMCell {
     const merged = tf.reshape(tf.transpose(ctx, [2, 0, 1, 3]), [U, B, hc * H]);
     const hComm = tf.add(tf.matMul(merged, this.commOutput.kernel as tf.Tensor3D), hBlocked);
     // Step 8: inactive units keep h and c bit-exactly (a select, not an arithmetic blend).
-    const active = tf.cast(tf.broadcastTo(maskU, [U, B, H]), 'bool');
     return {
       h: tf.where(active, hComm, h) as tf.Tensor3D,
       c: cNew ? (tf.where(active, cNew, c!) as tf.Tensor3D) : null,

@@ -1,7 +1,8 @@
-import { EpisodeTracker } from '../episodeStats.js';
+import { EpisodeTracker, type EpisodeTrackerState } from '../episodeStats.js';
+import { assertStateReady, expectKind, expectSame, intArrayField, rngStatesField, stateObject } from '../envState.js';
 import { assertOpen, assertReset, checkActions, checkSeed, freshSeed } from '../nativeEnv.js';
 import { Random32 } from '../random.js';
-import type { DiscreteActionSpace, ObservationSpace, StepInfo, VecEnv, VecStepResult } from '../vecEnv.js';
+import type { DiscreteActionSpace, ObservationSpace, ResumableVecEnv, StepInfo, VecStepResult } from '../vecEnv.js';
 
 /** Options of the {@link CueMemoryTask}. */
 export interface CueMemoryTaskArgs {
@@ -11,6 +12,22 @@ export interface CueMemoryTaskArgs {
   numCues?: number;
   /** Steps between the cue (step 0) and the decision step (≥ 1). Episode length = delay + 1. Default 3. */
   delay?: number;
+}
+
+/** The JSON state of a {@link CueMemoryTask} ({@link CueMemoryTask.getState}): its args and episodes in flight. */
+export interface CueMemoryTaskState {
+  kind: 'CueMemoryTask';
+  numEnvs: number;
+  numCues: number;
+  delay: number;
+  /** `[P]` cue of each env's current episode. */
+  cue: number[];
+  /** `[P]` step of each env's current episode, `0 .. delay` (delay = the decision step). */
+  time: number[];
+  /** `[P]` Random32 state of each env's stream. */
+  rng: number[];
+  /** Running return and length of each env's current episode. */
+  tracker: EpisodeTrackerState;
 }
 
 /** A {@link VecStepResult} whose observation is the task's float32 `[P, numCues + 1]`. */
@@ -27,13 +44,14 @@ const NAME = 'CueMemoryTask';
  * Chance level: the decision-step observation is `[0, …, 0, 1]` whatever the cue, so any policy that sees
  * only the current observation is right with probability exactly `1 / numCues` (mean return 0.5 with the
  * default 2 cues); a policy that remembers step 0 earns 1. Env i of `reset(seed)` draws from `seed + i`.
+ * Resumable: `getState()` / `setState()` save and restore every episode in flight ({@link CueMemoryTaskState}).
  *
  * ```ts
  * const env = new CueMemoryTask({ numEnvs: 16, numCues: 2, delay: 3 });
  * const obs = await env.reset(0);              // Float32Array [16 * 3]
  * ```
  */
-export class CueMemoryTask implements VecEnv {
+export class CueMemoryTask implements ResumableVecEnv {
   readonly numEnvs: number;
   readonly numCues: number;
   readonly delay: number;
@@ -114,6 +132,44 @@ export class CueMemoryTask implements VecEnv {
       if (this.time[i] === this.delay) obs[i * width + this.numCues] = 1;
     }
     return { obs, reward, terminated, truncated, info };
+  }
+
+  /** Everything that decides the task's future outputs, as plain JSON (see {@link CueMemoryTaskState}). */
+  getState(): CueMemoryTaskState {
+    assertOpen(NAME, this.closed);
+    assertStateReady(NAME, this.wasReset);
+    return {
+      kind: 'CueMemoryTask',
+      numEnvs: this.numEnvs,
+      numCues: this.numCues,
+      delay: this.delay,
+      cue: Array.from(this.cue),
+      time: Array.from(this.time),
+      rng: this.rngs.map((r) => r.state),
+      tracker: this.tracker.getState(),
+    };
+  }
+
+  /**
+   * Restores a {@link getState} result of a task built with the same args; no `reset()` is needed before it.
+   * The whole state is validated first: on a bad one this throws (naming the field) and changes nothing.
+   */
+  setState(value: unknown): void {
+    assertOpen(NAME, this.closed);
+    const owner = `${NAME}.setState`;
+    const state = stateObject(owner, 'state', value);
+    expectKind(owner, state, NAME);
+    for (const field of ['numEnvs', 'numCues', 'delay'] as const) expectSame(owner, state, 'state', field, this[field]);
+    const P = this.numEnvs;
+    const cue = intArrayField(owner, state, 'state', 'cue', P, 0, this.numCues - 1);
+    const time = intArrayField(owner, state, 'state', 'time', P, 0, this.delay);
+    const rng = rngStatesField(owner, state, 'state', 'rng', P);
+    const tracker = this.tracker.checkState(state.tracker, owner, 'state.tracker');
+    this.cue.set(cue);
+    this.time.set(time);
+    this.rngs = rng.map((s) => Random32.fromState(s));
+    this.tracker.setState(tracker);
+    this.wasReset = true;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
-import { EpisodeTracker } from '../episodeStats.js';
+import { EpisodeTracker, type EpisodeTrackerState } from '../episodeStats.js';
+import { STATE_FIX, assertStateReady, expectKind, expectSame, intArrayField, rngStatesField, stateObject } from '../envState.js';
 import { assertOpen, assertReset, checkActions, checkSeed, freshSeed } from '../nativeEnv.js';
 import { Random32 } from '../random.js';
-import type { DiscreteActionSpace, ObservationSpace, StepInfo, VecEnv, VecStepResult } from '../vecEnv.js';
+import type { DiscreteActionSpace, ObservationSpace, ResumableVecEnv, StepInfo, VecStepResult } from '../vecEnv.js';
 import {
   CELL_TO_SHELF,
   SPAWN_ORDER,
@@ -34,6 +35,33 @@ export interface WarehouseArgs {
   timeLimitIsTerminal?: boolean;
 }
 
+/**
+ * The JSON state of a {@link Warehouse} ({@link Warehouse.getState}): the args it was built with (a state only
+ * continues an env built with the same ones) and everything that decides its future outputs.
+ */
+export interface WarehouseState {
+  kind: 'Warehouse';
+  numEnvs: number;
+  legacyItemRemoval: boolean;
+  episodeLength: number;
+  spawnProbability: number;
+  itemLifetime: number;
+  timeLimitIsTerminal: boolean;
+  /** `[P]` robot row and column. */
+  row: number[];
+  col: number[];
+  /** `[P]` steps taken in the current episode, `0 .. episodeLength - 1`. */
+  time: number[];
+  /** `[P·24]` age of the item on each shelf, −1 when empty. */
+  age: number[];
+  /** `[P][count]` shelves holding an item, in insertion order (it decides the legacy removal rule's skips). */
+  items: number[][];
+  /** `[P]` Random32 state of each env's stream. */
+  rng: number[];
+  /** Running return and length of each env's current episode. */
+  tracker: EpisodeTrackerState;
+}
+
 /** A {@link VecStepResult} whose observation is the Warehouse's float32 `[P, 73]`. */
 export type WarehouseStepResult = Omit<VecStepResult, 'obs'> & { obs: Float32Array };
 
@@ -49,16 +77,18 @@ const NO_ITEM = -1;
  * The 7×7 Warehouse of the IAM paper (spec/warehouse.md) as a batched, same-step-autoreset {@link VecEnv}.
  * Pure TypeScript on typed arrays. Observation `[P, 73]` float32 (0/1): robot one-hot at `7·row + col`,
  * then the 24 item bits (see `SHELF_CELLS`). Env i of a batch reset with `seed` draws from `seed + i`;
- * autoresets continue that env's stream. `reset()` without a seed picks a fresh one.
+ * autoresets continue that env's stream. `reset()` without a seed picks a fresh one. Resumable:
+ * `getState()` / `setState()` save and restore every episode in flight exactly ({@link WarehouseState}).
  *
  * ```ts
  * const env = new Warehouse({ numEnvs: 8 });
  * let obs = await env.reset(1);                        // Float32Array [8 * 73]
  * const { reward, terminated, info } = await env.step(new Int32Array(8).fill(0));
  * for (const ep of info.episodes) console.log(ep.env, ep.return);
+ * const saved = JSON.stringify(env.getState());        // e.g. in a checkpoint
  * ```
  */
-export class Warehouse implements VecEnv {
+export class Warehouse implements ResumableVecEnv {
   readonly numEnvs: number;
   readonly observationSpace: ObservationSpace = { shape: [WAREHOUSE_OBS_SIZE], dtype: 'float32' };
   readonly actionSpace: DiscreteActionSpace = { kind: 'discrete', n: NUM_ACTIONS };
@@ -173,8 +203,85 @@ export class Warehouse implements VecEnv {
     return [this.row[env]!, this.col[env]!];
   }
 
+  /** Everything that decides the env's future outputs, as plain JSON (see {@link WarehouseState}). */
+  getState(): WarehouseState {
+    assertOpen(NAME, this.closed);
+    assertStateReady(NAME, this.wasReset);
+    const S = WAREHOUSE_SHELVES;
+    return {
+      kind: 'Warehouse',
+      numEnvs: this.numEnvs,
+      legacyItemRemoval: this.legacyItemRemoval,
+      episodeLength: this.episodeLength,
+      spawnProbability: this.spawnProbability,
+      itemLifetime: this.itemLifetime,
+      timeLimitIsTerminal: this.timeLimitIsTerminal,
+      row: Array.from(this.row),
+      col: Array.from(this.col),
+      time: Array.from(this.time),
+      age: Array.from(this.age),
+      items: Array.from({ length: this.numEnvs }, (_, i) => Array.from(this.items.subarray(i * S, i * S + this.itemCount[i]!))),
+      rng: this.rngs.map((r) => r.state),
+      tracker: this.tracker.getState(),
+    };
+  }
+
+  /**
+   * Restores a {@link getState} result of a Warehouse built with the same args; no `reset()` is needed before
+   * it. The whole state is validated first: on a bad one this throws (naming the field) and changes nothing.
+   */
+  setState(value: unknown): void {
+    assertOpen(NAME, this.closed);
+    const owner = `${NAME}.setState`;
+    const state = stateObject(owner, 'state', value);
+    expectKind(owner, state, NAME);
+    for (const field of ['numEnvs', 'legacyItemRemoval', 'episodeLength', 'spawnProbability', 'itemLifetime', 'timeLimitIsTerminal'] as const)
+      expectSame(owner, state, 'state', field, this[field]);
+    const P = this.numEnvs;
+    const S = WAREHOUSE_SHELVES;
+    const last = WAREHOUSE_SIZE - 1;
+    const row = intArrayField(owner, state, 'state', 'row', P, 0, last);
+    const col = intArrayField(owner, state, 'state', 'col', P, 0, last);
+    const time = intArrayField(owner, state, 'state', 'time', P, 0, this.episodeLength - 1);
+    const age = intArrayField(owner, state, 'state', 'age', P * S, NO_ITEM, 0x7fffffff);
+    const items = this.checkItems(owner, state.items, age);
+    const rng = rngStatesField(owner, state, 'state', 'rng', P);
+    const tracker = this.tracker.checkState(state.tracker, owner, 'state.tracker');
+    this.row.set(row);
+    this.col.set(col);
+    this.time.set(time);
+    this.age.set(age);
+    items.forEach((list, i) => {
+      this.items.set(list, i * S);
+      this.itemCount[i] = list.length;
+    });
+    this.rngs = rng.map((s) => Random32.fromState(s));
+    this.tracker.setState(tracker);
+    this.wasReset = true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  /** `state.items`: per env, each shelf whose age is ≥ 0 exactly once (the item list and ages must agree). */
+  private checkItems(owner: string, value: unknown, age: number[]): number[][] {
+    if (!Array.isArray(value) || value.length !== this.numEnvs)
+      throw new Error(`${owner}: state.items must be an array of ${this.numEnvs} shelf lists (one per env); ${STATE_FIX}`);
+    return value.map((list: unknown, i) => {
+      const base = i * WAREHOUSE_SHELVES;
+      const occupied = age.slice(base, base + WAREHOUSE_SHELVES).filter((a) => a !== NO_ITEM).length;
+      const ok =
+        Array.isArray(list) &&
+        list.length === occupied &&
+        new Set(list).size === list.length &&
+        list.every((s) => Number.isInteger(s) && s >= 0 && s < WAREHOUSE_SHELVES && age[base + (s as number)] !== NO_ITEM);
+      if (!ok)
+        throw new Error(
+          `${owner}: state.items[${i}] must list each shelf of env ${i} whose state.age is ≥ 0 exactly once (${occupied} shelves); ${STATE_FIX}`,
+        );
+      return list as number[];
+    });
   }
 
   private checkEnv(env: number): void {

@@ -1,4 +1,15 @@
-import type { DiscreteActionSpace, ObsArray, ObservationSpace, StepInfo, VecEnv, VecStepResult } from '../vecEnv.js';
+import { assertStateReady, expectKind, expectSame, intArrayField, numberArrayField, stateObject } from '../envState.js';
+import { assertOpen } from '../nativeEnv.js';
+import {
+  isResumableVecEnv,
+  type DiscreteActionSpace,
+  type ObsArray,
+  type ObservationSpace,
+  type ResumableVecEnv,
+  type StepInfo,
+  type VecEnv,
+  type VecStepResult,
+} from '../vecEnv.js';
 
 /** Options of the {@link FrameStack} wrapper. */
 export interface FrameStackArgs {
@@ -11,6 +22,23 @@ export interface FrameStackArgs {
   order?: 'newest-first' | 'oldest-first';
 }
 
+/** The JSON state of a {@link FrameStack} over a resumable env: its args, its stacks and the inner env's state. */
+export interface FrameStackState {
+  kind: 'FrameStack';
+  numEnvs: number;
+  k: number;
+  order: 'newest-first' | 'oldest-first';
+  dtype: 'float32' | 'uint8';
+  /** Values in one inner observation. */
+  frameSize: number;
+  /** `[P·k·frameSize]` the current stacks. */
+  stack: number[];
+  /** The inner env's `getState()`. */
+  inner: unknown;
+}
+
+const NAME = 'FrameStack';
+
 /**
  * Stacks the last k observations of any {@link VecEnv} along a new leading axis: an env with observation
  * shape `S` becomes `[k, ...S]` (same dtype; flat for a vector obs: `[P, k·73]` for the Warehouse). At
@@ -18,9 +46,15 @@ export interface FrameStackArgs {
  * observation are zeros, so no frame leaks across episodes. `info.finalObs` holds the stacked final
  * observation.
  *
+ * Resumable exactly when the inner env is: `getState` / `setState` are then present (saving the stacks and
+ * the inner env's state, {@link FrameStackState}), else absent, so `isResumableVecEnv(stack)` tells a
+ * trainer whether a checkpoint can hold the episodes in flight. (Always having them and throwing for a
+ * plain inner env would make every checkpoint of such a run fail instead of falling back to a reset.)
+ *
  * ```ts
  * const env = new FrameStack(new Warehouse({ numEnvs: 8 }), { k: 8 });
  * const obs = await env.reset(0);          // Float32Array [8 * 8 * 73], newest block first
+ * if (isResumableVecEnv(env)) saved = JSON.stringify(env.getState());
  * ```
  */
 export class FrameStack implements VecEnv {
@@ -34,6 +68,14 @@ export class FrameStack implements VecEnv {
   /** [P, k, frameSize] the current stacks, allocated at the first reset with the inner env's dtype. */
   private stack: ObsArray | undefined;
   private closed = false;
+  /** Present exactly when the inner env is resumable: the stacks and the inner env's state as plain JSON. */
+  readonly getState?: () => FrameStackState;
+  /**
+   * Present exactly when the inner env is resumable: restores a {@link getState} result of a FrameStack built
+   * with the same args over the same kind of env. Validates its own part, then the inner env's setState
+   * validates its part, and only then are the stacks written: on a bad state nothing changes.
+   */
+  readonly setState?: (state: unknown) => Promise<void>;
 
   constructor(
     readonly inner: VecEnv,
@@ -49,6 +91,10 @@ export class FrameStack implements VecEnv {
     this.actionSpace = inner.actionSpace;
     this.observationSpace = { shape: [k, ...inner.observationSpace.shape], dtype: inner.observationSpace.dtype };
     this.frameSize = inner.observationSpace.shape.reduce((a, b) => a * b, 1);
+    if (isResumableVecEnv(inner)) {
+      this.getState = () => this.saveState(inner);
+      this.setState = (state) => this.restoreState(inner, state);
+    }
   }
 
   async reset(seed?: number): Promise<ObsArray> {
@@ -87,6 +133,37 @@ export class FrameStack implements VecEnv {
   async close(): Promise<void> {
     this.closed = true;
     await this.inner.close();
+  }
+
+  private saveState(inner: ResumableVecEnv): FrameStackState {
+    assertOpen(NAME, this.closed);
+    assertStateReady(NAME, this.stack !== undefined);
+    return {
+      kind: NAME,
+      numEnvs: this.numEnvs,
+      k: this.k,
+      order: this.order,
+      dtype: this.observationSpace.dtype,
+      frameSize: this.frameSize,
+      stack: Array.from(this.stack!),
+      inner: inner.getState(),
+    };
+  }
+
+  private async restoreState(inner: ResumableVecEnv, value: unknown): Promise<void> {
+    assertOpen(NAME, this.closed);
+    const owner = `${NAME}.setState`;
+    const state = stateObject(owner, 'state', value);
+    expectKind(owner, state, NAME);
+    for (const field of ['numEnvs', 'k', 'order', 'frameSize'] as const) expectSame(owner, state, 'state', field, this[field]);
+    const dtype = this.observationSpace.dtype;
+    expectSame(owner, state, 'state', 'dtype', dtype);
+    const values =
+      dtype === 'uint8'
+        ? intArrayField(owner, state, 'state', 'stack', this.stackSize, 0, 255)
+        : numberArrayField(owner, state, 'state', 'stack', this.stackSize);
+    await inner.setState(state.inner);
+    this.stack = dtype === 'uint8' ? Uint8Array.from(values) : Float32Array.from(values);
   }
 
   private get stackSize(): number {

@@ -184,6 +184,46 @@ describe('RIMCell step', () => {
   });
 });
 
+describe('RIMCell sequence', () => {
+  it('GRU, N=2: equals repeated step with resets, state and diagnostics included', () => {
+    const cell = new RIMCell(small({ cell: 'gru', numInputHeads: 2 }));
+    const [T, B] = [4, 3];
+    const xs = tf.randomNormal([T, B, 2, 5], 0, 1, 'float32', 50) as tf.Tensor4D;
+    const starts = tf.tensor2d([[0, 0, 0], [1, 0, 0], [0, 0, 1], [0, 0, 0]]);
+    const state0 = randomState(cell, B, 51);
+    const seq = cell.sequence(xs, state0, starts, { training: false });
+    let h = state0.h;
+    const keep = tf.sub(1, starts);
+    for (let t = 0; t < T; t++) {
+      h = tf.mul(h, tf.reshape(tf.slice(keep, [t, 0], [1, B]), [B, 1, 1])) as tf.Tensor3D;
+      const r = cell.step(tf.squeeze(tf.slice(xs, [t], [1]), [0]) as tf.Tensor3D, { h }, { training: false });
+      expect(maxAbs(tf.sub(tf.squeeze(tf.slice(seq.hs, [t], [1]), [0]), r.h))).toBeLessThan(1e-5);
+      expect(tf.squeeze(tf.slice(seq.mask, [t], [1]), [0]).arraySync()).toEqual(r.mask.arraySync());
+      expect(maxAbs(tf.sub(tf.squeeze(tf.slice(seq.attention, [t], [1]), [0]), r.attention))).toBeLessThan(1e-6);
+      h = r.h;
+    }
+    expect(maxAbs(tf.sub(seq.state.h, h))).toBeLessThan(1e-5);
+    expect(seq.state.c).toBeUndefined();
+    expect(() => cell.sequence(xs, state0, tf.zeros([T + 1, B]) as tf.Tensor2D, { training: false })).toThrow(
+      `RIMCell: starts [T, B] must have shape [${T},${B}] (got [${T + 1},${B}])`,
+    );
+    cell.dispose();
+  });
+
+  it('dropout acts only in training: without it, training equals eval; with it, they differ', () => {
+    const B = 4;
+    const xs = tf.randomNormal([3, B, 1, 5], 0, 1, 'float32', 52) as tf.Tensor4D;
+    const run = (cell: RIMCell, training: boolean) => cell.sequence(xs, randomState(cell, B, 53), null, { training }).hs;
+    const off = new RIMCell(small({ inputDropout: 0, commDropout: 0 }));
+    expect(run(off, true).arraySync()).toEqual(run(off, false).arraySync());
+    const on = new RIMCell(small({ inputDropout: 0.5, commDropout: 0.5 }));
+    expect(run(on, false).arraySync()).toEqual(run(off, false).arraySync());
+    expect(maxAbs(tf.sub(run(on, true), run(on, false)))).toBeGreaterThan(1e-4);
+    off.dispose();
+    on.dispose();
+  });
+});
+
 describe('topKMask', () => {
   it('selects the k highest and breaks ties toward the lowest unit index', () => {
     const m = topKMask(tf.tensor2d([[0.1, 0.9, 0.5, 0.7], [0, 0, 0, 0], [1, 2, 2, 1]]), 2);

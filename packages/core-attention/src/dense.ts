@@ -13,12 +13,19 @@ export interface DenseArgs {
   bias?: boolean;
   /** Seed for reproducible initialisation. */
   seed?: number;
+  /**
+   * 'uniform' (default): kernel and bias U(±1/√in), as PyTorch's `nn.Linear`. 'glorot': Glorot-uniform kernel,
+   * zero bias (the PPO agent's encoder and heads).
+   */
+  init?: 'uniform' | 'glorot';
+  /** Multiplies the kernel's init limit, e.g. 0.01 for a near-uniform first policy (CleanRL's small-init actor). Default 1. */
+  gain?: number;
 }
 
 /**
  * A linear map on the last axis, shared by all leading positions: `y = x·kernel + bias`.
  * Weights: `kernel` `[in, out]` (= PyTorch `nn.Linear.weight` transposed), `bias` `[out]`; both
- * U(±1/√in) like `nn.Linear`.
+ * U(±1/√in) like `nn.Linear`, or a Glorot-uniform kernel and a zero bias with `init: 'glorot'`.
  *
  * @example
  * const key = new Dense({ inputSize: 64, outputSize: 32, seed: 1 });
@@ -36,13 +43,18 @@ export class Dense {
   constructor(args: DenseArgs) {
     requirePositiveInt('inputSize', args.inputSize);
     requirePositiveInt('outputSize', args.outputSize);
+    const { init = 'uniform', gain = 1 } = args;
+    if (init !== 'uniform' && init !== 'glorot') throw new Error(`init must be 'uniform' or 'glorot' (got init=${String(init)})`);
+    if (!(gain > 0 && Number.isFinite(gain))) throw new Error(`gain must be a positive finite number (got gain=${String(gain)})`);
     this.args = { ...args };
     this.inputSize = args.inputSize;
     this.outputSize = args.outputSize;
-    const limit = 1 / Math.sqrt(args.inputSize);
     const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(uniformInit([args.inputSize, args.outputSize], limit, seeds.next()));
-    this.bias = args.bias === false ? null : tf.variable(uniformInit([args.outputSize], limit, seeds.next()));
+    const glorot = init === 'glorot';
+    const limit = glorot ? Math.sqrt(6 / (args.inputSize + args.outputSize)) : 1 / Math.sqrt(args.inputSize);
+    this.kernel = tf.variable(uniformInit([args.inputSize, args.outputSize], gain * limit, seeds.next()));
+    if (args.bias === false) this.bias = null;
+    else this.bias = tf.variable(glorot ? tf.zeros([args.outputSize]) : uniformInit([args.outputSize], limit, seeds.next()));
   }
 
   /** x `[…, in]` → `[…, out]` in one matmul over all leading positions. */

@@ -1,27 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  assignWeights,
   flattenSet,
   prefixNames,
   requirePositiveInt,
-  requireSetInput,
-  requireSetSequence,
-  requireState,
   scanWithResets,
-  snapshotWeights,
   type CoreCallOptions,
-  type CoreConfig,
   type CoreSequenceResult,
   type CoreStepResult,
-  type MemoryCore,
   type NamedVariables,
 } from '@mempo/core-attention';
-import { FeedForwardBranch } from './feedForwardBranch.js';
+import { IAMCoreBase, type IAMBranchArgs } from './iamCoreBase.js';
 import { InfluenceAttention } from './influenceAttention.js';
-import { RecurrentBranch, type IAMCellType } from './recurrentBranch.js';
 
 /** Arguments of {@link IAMDynamicCore}; defaults are the paper's flickering-Atari configuration. */
-export interface IAMDynamicCoreArgs {
+export interface IAMDynamicCoreArgs extends IAMBranchArgs {
   /** N: regions of the encoded map (7×7 = 49 for the Nature CNN). Default 49. */
   numRegions?: number;
   /** F: features per region (64 for the Nature CNN). Default 64. */
@@ -30,16 +22,6 @@ export interface IAMDynamicCoreArgs {
   attentionSize?: number;
   /** Attention heads, each with its own W1, W2, w3; their `[dpatch ‖ α]` are concatenated. Default 1. */
   heads?: number;
-  /** Width of the recurrent state h (and c). Default 256 (a later config used 16). */
-  hiddenSize?: number;
-  /** Widths of the feed-forward branch on the flattened map (ReLU after each). Default [256]. */
-  fnnSizes?: readonly number[];
-  /** Biases in the feed-forward branch. Default true (a dense layer on the CNN map, as in the paper's code). */
-  fnnBias?: boolean;
-  /** Recurrent cell. Default 'lstm' (the paper); 'gru' as in a public reproduction. */
-  cell?: IAMCellType;
-  /** Seed for reproducible initialisation. */
-  seed?: number;
 }
 
 const OWNER = 'IAMDynamicCore';
@@ -60,16 +42,9 @@ const OWNER = 'IAMDynamicCore';
  * const { output, diagnostics } = core.step(map, core.initialState(8), { training: false });
  * // map [8, 49, 64] → output [8, 512]; diagnostics.alpha [8, 1, 49]
  */
-export class IAMDynamicCore implements MemoryCore {
-  readonly name = 'iam';
+export class IAMDynamicCore extends IAMCoreBase<IAMDynamicCoreArgs> {
   readonly variant = 'dynamic';
-  readonly inputShape: readonly [number, number];
-  readonly outputSize: number;
-  readonly stateShapes: readonly (readonly number[])[];
-  private readonly args: Required<Omit<IAMDynamicCoreArgs, 'seed'>> & { seed?: number };
   private readonly attention: InfluenceAttention;
-  private readonly fnn: FeedForwardBranch;
-  private readonly rnn: RecurrentBranch;
 
   constructor(args: IAMDynamicCoreArgs = {}) {
     const {
@@ -86,34 +61,23 @@ export class IAMDynamicCore implements MemoryCore {
     requirePositiveInt('numRegions', numRegions);
     requirePositiveInt('regionSize', regionSize);
     requirePositiveInt('hiddenSize', hiddenSize);
-    this.args = {
+    // Built first so that its own checks (heads, attentionSize) report before the recurrent branch's width does.
+    const attention = new InfluenceAttention({
       numRegions,
       regionSize,
+      querySize: hiddenSize,
       attentionSize,
       heads,
-      hiddenSize,
-      fnnSizes: [...fnnSizes],
-      fnnBias,
-      cell,
-      ...(seed !== undefined ? { seed } : {}),
-    };
-    this.inputShape = [numRegions, regionSize];
-    const derived = (k: number) => (seed === undefined ? undefined : seed + k);
-    this.attention = new InfluenceAttention({ numRegions, regionSize, querySize: hiddenSize, attentionSize, heads, seed: derived(7) });
-    this.fnn = new FeedForwardBranch(numRegions * regionSize, fnnSizes, fnnBias, seed);
-    this.rnn = new RecurrentBranch(cell, heads * (regionSize + numRegions), hiddenSize, seed);
-    this.outputSize = this.fnn.outputSize + hiddenSize;
-    this.stateShapes = this.rnn.stateShapes;
-  }
-
-  initialState(batch: number): tf.Tensor[] {
-    return this.rnn.initialState(batch);
+      seed: seed === undefined ? undefined : seed + 7,
+    });
+    const resolved = { numRegions, regionSize, attentionSize, heads, hiddenSize, fnnSizes: [...fnnSizes], fnnBias, cell };
+    super(OWNER, { ...resolved, ...(seed !== undefined ? { seed } : {}) }, [numRegions, regionSize], heads * (regionSize + numRegions));
+    this.attention = attention;
   }
 
   step(x: tf.Tensor3D, state: tf.Tensor[], _opts: CoreCallOptions): CoreStepResult {
     this.checkRegions(x.shape[1]);
-    requireSetInput(OWNER, x, this.inputShape);
-    requireState(OWNER, state, this.stateShapes, x.shape[0]);
+    this.checkStep(x, state);
     const r = tf.tidy(() => {
       const { output, state: next, diagnostics } = this.stepFrom(x, this.attention.projectRegions(x), this.fnn.apply(flattenSet(x)), state);
       return { output, next, alpha: diagnostics!.alpha! };
@@ -123,9 +87,8 @@ export class IAMDynamicCore implements MemoryCore {
 
   sequence(xs: tf.Tensor4D, state0: tf.Tensor[], starts: tf.Tensor2D, _opts: CoreCallOptions): CoreSequenceResult {
     this.checkRegions(xs.shape[2]);
-    requireSetSequence(OWNER, xs, this.inputShape);
+    this.checkSequence(xs, state0);
     const [T, B, N, F] = xs.shape;
-    requireState(OWNER, state0, this.stateShapes, B);
     // W1·M and the FNN branch do not depend on the state: computed for all T·B maps at once.
     const [keys, fnnOut] = tf.tidy(() => {
       const maps = tf.reshape(xs, [T * B, N, F]) as tf.Tensor3D;
@@ -148,9 +111,7 @@ export class IAMDynamicCore implements MemoryCore {
     // IAM: the query is h_{t−1}, the recurrent output before this step (state[0] is h for LSTM and GRU).
     const { dPatch, alpha } = this.attention.attend(keys, map, state[0] as tf.Tensor2D);
     const rnnInput = tf.reshape(tf.concat([dPatch, alpha], 2), [B, -1]) as tf.Tensor2D; // [B, heads·(F+N)]
-    const next = this.rnn.stepProjected(this.rnn.projectInput(rnnInput), state);
-    const output = tf.concat([fnnOut, next[0]!], 1) as tf.Tensor2D; // [B, fnn + H]
-    return { output, state: next, diagnostics: { alpha } };
+    return { ...this.recurrentStep(fnnOut, this.rnn.projectInput(rnnInput), state), diagnostics: { alpha } };
   }
 
   private checkRegions(n: number | undefined): void {
@@ -160,30 +121,12 @@ export class IAMDynamicCore implements MemoryCore {
       );
   }
 
-  trainableVariables(): tf.Variable[] {
-    return Object.values(this.namedVariables());
+  protected override ownVariables(): NamedVariables {
+    return prefixNames('attention', this.attention.namedVariables());
   }
 
-  private namedVariables(): NamedVariables {
-    return { ...prefixNames('attention', this.attention.namedVariables()), ...this.fnn.namedVariables(), ...this.rnn.namedVariables() };
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights(OWNER, this.namedVariables(), weights);
-  }
-
-  /** `{ name: 'iam', variant: 'dynamic', …args }`; {@link createIAMCore} rebuilds the core from it. */
-  config(): CoreConfig {
-    return { name: this.name, variant: this.variant, ...this.args, fnnSizes: [...this.args.fnnSizes] };
-  }
-
-  dispose(): void {
+  override dispose(): void {
     this.attention.dispose();
-    this.fnn.dispose();
-    this.rnn.dispose();
+    super.dispose();
   }
 }

@@ -1,4 +1,5 @@
 export { IAMStaticCore, type IAMStaticCoreArgs } from './iamStaticCore.js';
+export type { IAMBranchArgs } from './iamCoreBase.js';
 export { IAMDynamicCore, type IAMDynamicCoreArgs } from './iamDynamicCore.js';
 export { createIAMCore } from './createIAMCore.js';
 export { InfluenceAttention, type InfluenceAttentionArgs, type InfluenceAttentionResult } from './influenceAttention.js';

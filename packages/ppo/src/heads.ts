@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, assignWeights, layerWeights } from './dense.js';
+import { Dense } from '@mempo/core-attention';
+import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link ActorCriticHeads}. */
 export interface ActorCriticHeadsArgs {
@@ -16,40 +17,24 @@ export interface ActorCriticHeadsArgs {
  * std-0.01 actor init) so the first policy is near uniform. Weights `actor/kernel` `[F, A]`, `actor/bias`,
  * `critic/kernel` `[F, 1]`, `critic/bias`.
  */
-export class ActorCriticHeads {
+export class ActorCriticHeads extends LayeredModule {
   readonly numActions: number;
-  private readonly layers: { actor: Dense; critic: Dense };
+  protected readonly layers: { actor: Dense; critic: Dense };
 
   constructor(args: ActorCriticHeadsArgs) {
+    super();
     if (!Number.isInteger(args.numActions) || args.numActions < 2)
       throw new Error(`numActions must be an integer ≥ 2 (got ${args.numActions})`);
     this.numActions = args.numActions;
     this.layers = {
-      actor: new Dense({ inputSize: args.inputSize, outputSize: args.numActions, seed: args.seed, gain: 0.01 }),
-      critic: new Dense({ inputSize: args.inputSize, outputSize: 1, seed: args.seed + 1 }),
+      actor: new Dense({ inputSize: args.inputSize, outputSize: args.numActions, init: 'glorot', gain: 0.01, seed: args.seed }),
+      critic: new Dense({ inputSize: args.inputSize, outputSize: 1, init: 'glorot', seed: args.seed + 1 }),
     };
   }
 
   /** features `[B, F]` → logits `[B, A]`, values `[B]`. */
   apply(features: tf.Tensor2D): { logits: tf.Tensor2D; values: tf.Tensor1D } {
     const values = this.layers.critic.apply(features);
-    return { logits: this.layers.actor.apply(features), values: tf.reshape(values, [-1]) as tf.Tensor1D };
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return Object.values(layerWeights(this.layers));
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return layerWeights(this.layers);
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights(layerWeights(this.layers), weights);
-  }
-
-  dispose(): void {
-    this.layers.actor.dispose();
-    this.layers.critic.dispose();
+    return { logits: this.layers.actor.apply(features) as tf.Tensor2D, values: tf.reshape(values, [-1]) as tf.Tensor1D };
   }
 }

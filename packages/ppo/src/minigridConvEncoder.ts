@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2D, assignWeights, layerWeights } from './dense.js';
+import { Conv2D } from './conv2d.js';
 import type { Encoder, EncoderConfig } from './encoder.js';
+import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link MinigridConvEncoder}. */
 export interface MinigridConvEncoderArgs {
@@ -14,13 +15,14 @@ export interface MinigridConvEncoderArgs {
  * `[B, 7, 7, 3]` codes cast to float, unscaled (spec/envs.md, "MiniGrid"). Weights `conv{1,2,3}/kernel`
  * `[2, 2, in, out]` and `/bias`.
  */
-export class MinigridConvEncoder implements Encoder {
+export class MinigridConvEncoder extends LayeredModule implements Encoder {
   readonly obsShape = [7, 7, 3] as const;
   readonly outputShape = [1, 64] as const;
   private readonly seed: number;
-  private readonly layers: Record<string, Conv2D>;
+  protected readonly layers: Record<string, Conv2D>;
 
   constructor(args: MinigridConvEncoderArgs) {
+    super();
     this.seed = args.seed;
     this.layers = {
       conv1: new Conv2D({ inChannels: 3, outChannels: 16, kernelSize: 2, stride: 1, seed: args.seed }),
@@ -40,23 +42,7 @@ export class MinigridConvEncoder implements Encoder {
     });
   }
 
-  trainableVariables(): tf.Variable[] {
-    return Object.values(layerWeights(this.layers));
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return layerWeights(this.layers);
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights(layerWeights(this.layers), weights);
-  }
-
   config(): EncoderConfig {
     return { kind: 'minigrid-conv', seed: this.seed };
-  }
-
-  dispose(): void {
-    Object.values(this.layers).forEach((l) => l.dispose());
   }
 }

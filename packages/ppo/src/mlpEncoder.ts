@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, assignWeights, layerWeights } from './dense.js';
+import { Dense } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
+import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link MlpEncoder}. */
 export interface MlpEncoderArgs {
@@ -21,13 +22,14 @@ export interface MlpEncoderArgs {
  * @example
  * const encoder = new MlpEncoder({ obsShape: [73], hiddenSizes: [64], seed: 1 });
  */
-export class MlpEncoder implements Encoder {
+export class MlpEncoder extends LayeredModule implements Encoder {
   readonly obsShape: readonly number[];
   readonly outputShape: readonly [number, number];
   private readonly args: MlpEncoderArgs;
-  private readonly layers: Record<string, Dense> = {};
+  protected readonly layers: Record<string, Dense> = {};
 
   constructor(args: MlpEncoderArgs) {
+    super();
     if (args.obsShape.length === 0 || args.obsShape.some((d) => !Number.isInteger(d) || d < 1))
       throw new Error(`obsShape must be positive integers (got [${args.obsShape}])`);
     args.hiddenSizes.forEach((h, i) => {
@@ -37,7 +39,7 @@ export class MlpEncoder implements Encoder {
     this.obsShape = this.args.obsShape;
     let width = args.obsShape.reduce((a, b) => a * b, 1);
     args.hiddenSizes.forEach((h, i) => {
-      this.layers[`dense${i}`] = new Dense({ inputSize: width, outputSize: h, seed: args.seed + i });
+      this.layers[`dense${i}`] = new Dense({ inputSize: width, outputSize: h, init: 'glorot', seed: args.seed + i });
       width = h;
     });
     this.outputShape = [1, width];
@@ -46,7 +48,7 @@ export class MlpEncoder implements Encoder {
   apply(obs: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => {
       const batch = obs.shape[0]!;
-      let x = tf.reshape(obs, [batch, -1]) as tf.Tensor2D;
+      let x = tf.reshape(obs, [batch, -1]); // [B, in]
       for (const layer of Object.values(this.layers)) {
         const y = layer.apply(x);
         x = this.args.activation === 'relu' ? tf.relu(y) : tf.tanh(y);
@@ -55,23 +57,7 @@ export class MlpEncoder implements Encoder {
     });
   }
 
-  trainableVariables(): tf.Variable[] {
-    return Object.values(layerWeights(this.layers));
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return layerWeights(this.layers);
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights(layerWeights(this.layers), weights);
-  }
-
   config(): EncoderConfig {
     return { kind: 'mlp', ...this.args };
-  }
-
-  dispose(): void {
-    Object.values(this.layers).forEach((l) => l.dispose());
   }
 }

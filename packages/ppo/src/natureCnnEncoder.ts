@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2D, assignWeights, layerWeights } from './dense.js';
+import { Conv2D } from './conv2d.js';
 import type { Encoder, EncoderConfig } from './encoder.js';
+import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link NatureCnnEncoder}. */
 export interface NatureCnnEncoderArgs {
@@ -20,13 +21,14 @@ export interface NatureCnnEncoderArgs {
  * @example
  * const encoder = new NatureCnnEncoder({ stack: 1, output: 'regions', seed: 1 }); // → [B, 49, 64]
  */
-export class NatureCnnEncoder implements Encoder {
+export class NatureCnnEncoder extends LayeredModule implements Encoder {
   readonly obsShape: readonly number[];
   readonly outputShape: readonly [number, number];
   private readonly args: NatureCnnEncoderArgs;
-  private readonly layers: Record<'conv1' | 'conv2' | 'conv3', Conv2D>;
+  protected readonly layers: Record<'conv1' | 'conv2' | 'conv3', Conv2D>;
 
   constructor(args: NatureCnnEncoderArgs) {
+    super();
     if (!Number.isInteger(args.stack) || args.stack < 1) throw new Error(`stack must be a positive integer (got ${args.stack})`);
     if (args.output !== 'regions' && args.output !== 'flat') throw new Error(`output must be 'regions' or 'flat' (got '${args.output}')`);
     this.args = { ...args };
@@ -50,23 +52,7 @@ export class NatureCnnEncoder implements Encoder {
     });
   }
 
-  trainableVariables(): tf.Variable[] {
-    return Object.values(layerWeights(this.layers));
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return layerWeights(this.layers);
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights(layerWeights(this.layers), weights);
-  }
-
   config(): EncoderConfig {
     return { kind: 'nature-cnn', ...this.args };
-  }
-
-  dispose(): void {
-    Object.values(this.layers).forEach((l) => l.dispose());
   }
 }

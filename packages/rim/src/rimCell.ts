@@ -140,6 +140,7 @@ type Resolved = Required<Omit<RIMCellArgs, 'seed'>> & { seed?: number };
  * const rim = new RIMCell({ inputSize: 64, hiddenSize: 16, units: 4, k: 3, inputValueSize: 64, seed: 1 });
  * const state = rim.initialState(8);
  * const { h, c, mask } = rim.step(x, state, { training: false }); // x [8, N, 64] → h, c [8, 4, 16]
+ * const { hs } = rim.sequence(xs, state, starts, { training: true }); // xs [T, 8, N, 64] → hs [T, 8, 4, 16]
  */
 export class RIMCell {
   readonly inputKey: Dense;

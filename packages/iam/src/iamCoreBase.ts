@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  assignWeights,
+  requirePositiveInt,
+  requireSetInput,
+  requireSetSequence,
+  requireState,
+  snapshotWeights,
+  type CoreCallOptions,
+  type CoreConfig,
+  type CoreSequenceResult,
+  type CoreStepResult,
+  type MemoryCore,
+  type NamedVariables,
+} from '@mempo/core-attention';
+import { FeedForwardBranch } from './feedForwardBranch.js';
+import { RecurrentBranch, type IAMCellType } from './recurrentBranch.js';
+
+/** The arguments both IAM variants share (spec/iam.md): the two branches and the seed. */
+export interface IAMBranchArgs {
+  /**
+   * Widths of the feed-forward branch's dense layers (ReLU after each). Default [576, 256] (static, the
+   * Warehouse network) or [256] (dynamic).
+   */
+  fnnSizes?: readonly number[];
+  /**
+   * Biases in the feed-forward branch. Default false for the static core (the paper-era network has none),
+   * true for the dynamic one (a dense layer on the CNN map, as in the paper's code).
+   */
+  fnnBias?: boolean;
+  /** Width of the recurrent state h (and c). Default 64 (static) or 256 (dynamic; a later config used 16). */
+  hiddenSize?: number;
+  /** Recurrent cell. Default 'lstm' (the paper); 'gru' as in a public reproduction. */
+  cell?: IAMCellType;
+  /** Seed for reproducible initialisation. */
+  seed?: number;
+}
+
+/** An IAM core's arguments with every default filled in (the seed stays optional). */
+export type ResolvedArgs<A extends IAMBranchArgs> = Required<Omit<A, 'seed'>> & { seed?: number };
+
+/**
+ * What the static and dynamic IAM cores share (spec/iam.md): a feed-forward branch on the whole input, a
+ * recurrent branch whose state `[h, c]` (LSTM) or `[h]` (GRU) is all that is carried in time, the output
+ * `[fnn ‖ h]`, and the weight, config and dispose plumbing. A variant supplies what its recurrent branch
+ * reads (the d-set, or the attention's d-patch) and any weights of its own.
+ */
+export abstract class IAMCoreBase<A extends IAMBranchArgs> implements MemoryCore {
+  readonly name = 'iam';
+  abstract readonly variant: string;
+  readonly inputShape: readonly [number, number];
+  readonly outputSize: number;
+  readonly stateShapes: readonly (readonly number[])[];
+  protected readonly args: ResolvedArgs<A>;
+  protected readonly fnn: FeedForwardBranch;
+  protected readonly rnn: RecurrentBranch;
+
+  /**
+   * @param owner the class name, for error messages
+   * @param inputShape `[N, F]` of the input set; the FNN branch reads the flattened `N·F`
+   * @param rnnInputSize width of what the recurrent branch reads each step
+   */
+  protected constructor(
+    private readonly owner: string,
+    args: ResolvedArgs<A> & ResolvedArgs<IAMBranchArgs>,
+    inputShape: readonly [number, number],
+    rnnInputSize: number,
+  ) {
+    requirePositiveInt('hiddenSize', args.hiddenSize);
+    this.args = args;
+    this.inputShape = inputShape;
+    this.fnn = new FeedForwardBranch(inputShape[0] * inputShape[1], args.fnnSizes, args.fnnBias, args.seed);
+    this.rnn = new RecurrentBranch(args.cell, rnnInputSize, args.hiddenSize, args.seed);
+    this.outputSize = this.fnn.outputSize + args.hiddenSize;
+    this.stateShapes = this.rnn.stateShapes;
+  }
+
+  abstract step(x: tf.Tensor3D, state: tf.Tensor[], opts: CoreCallOptions): CoreStepResult;
+  abstract sequence(xs: tf.Tensor4D, state0: tf.Tensor[], starts: tf.Tensor2D, opts: CoreCallOptions): CoreSequenceResult;
+
+  initialState(batch: number): tf.Tensor[] {
+    return this.rnn.initialState(batch);
+  }
+
+  /** Throws naming the field unless x is `[B, N, F]` and the state fits the batch. */
+  protected checkStep(x: tf.Tensor3D, state: tf.Tensor[]): void {
+    requireSetInput(this.owner, x, this.inputShape);
+    requireState(this.owner, state, this.stateShapes, x.shape[0]);
+  }
+
+  /** Throws naming the field unless xs is `[T, B, N, F]` and the state fits the batch. */
+  protected checkSequence(xs: tf.Tensor4D, state0: tf.Tensor[]): void {
+    requireSetSequence(this.owner, xs, this.inputShape);
+    requireState(this.owner, state0, this.stateShapes, xs.shape[1]);
+  }
+
+  /** One recurrent step from its projected input `[B, gates·H]`; output `[fnn ‖ h]` `[B, fnn + H]`. */
+  protected recurrentStep(fnnOut: tf.Tensor2D, rnnProj: tf.Tensor2D, state: tf.Tensor[]): { output: tf.Tensor2D; state: tf.Tensor2D[] } {
+    const next = this.rnn.stepProjected(rnnProj, state);
+    return { output: tf.concat([fnnOut, next[0]!], 1) as tf.Tensor2D, state: next };
+  }
+
+  /** Weights of the variant's own modules, named before the branches' (the dynamic core's `attention.*`). */
+  protected ownVariables(): NamedVariables {
+    return {};
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return Object.values(this.namedVariables());
+  }
+
+  getWeights(): Record<string, tf.Tensor> {
+    return snapshotWeights(this.namedVariables());
+  }
+
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    assignWeights(this.owner, this.namedVariables(), weights);
+  }
+
+  /** `{ name: 'iam', variant, …args }` (arrays copied); {@link createIAMCore} rebuilds the core from it. */
+  config(): CoreConfig {
+    const args = Object.entries(this.args).map(([k, v]) => [k, Array.isArray(v) ? [...(v as unknown[])] : v]);
+    return { name: this.name, variant: this.variant, ...Object.fromEntries(args) };
+  }
+
+  dispose(): void {
+    this.fnn.dispose();
+    this.rnn.dispose();
+  }
+
+  private namedVariables(): NamedVariables {
+    return { ...this.ownVariables(), ...this.fnn.namedVariables(), ...this.rnn.namedVariables() };
+  }
+}

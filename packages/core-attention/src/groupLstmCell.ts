@@ -24,7 +24,7 @@ export interface GroupCellArgs {
  * - `kernel` `[U, in, 4H]`, `recurrentKernel` `[U, H, 4H]`, `bias` `[U, 4H]`.
  *
  * The RIM reference's GroupLSTMCell uses gate order i, f, o, g and no bias: permute the last two gate
- * blocks of its `i2h.w` / `h2h.w` and give a zero bias (see `@mempo/rim`'s `referenceRimCellWeights`).
+ * blocks of its `i2h.w` / `h2h.w` and give a zero bias (see `@mempo/rim`'s `weightsFromReferenceRIMCell`).
  *
  * @example
  * const cell = new GroupLSTMCell({ units: 4, inputSize: 8, hiddenSize: 16, seed: 1 });

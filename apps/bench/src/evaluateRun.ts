@@ -104,13 +104,7 @@ export interface DiagnosticsTrace {
 
 /** Evaluates a run's newest checkpoint: mean return over N episodes, optionally the core's diagnostics. */
 export async function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
-  // The gymnasium bridge unrefs its worker, so awaiting only its replies would let Node exit mid-evaluation
-  // (exit 13, unsettled top-level await); a ref'd timer holds the event loop until the result is back.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  const loaded = await loadRun(runDir, options.env, options.numEnvs).catch((err: unknown) => {
-    clearInterval(keepAlive);
-    throw err;
-  });
+  const loaded = await loadRun(runDir, options.env, options.numEnvs);
   try {
     const seed = options.seed ?? 10_000 + loaded.spec.seed;
     const result = await evaluate(loaded.agent, loaded.env, { episodes: options.episodes ?? 100, seed });
@@ -119,7 +113,6 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     return { env: (options.env ?? loaded.spec.env).id, update: loaded.update, ...result, ...(diagnostics ? { diagnostics } : {}) };
   } finally {
     await loaded.close();
-    clearInterval(keepAlive);
   }
 }
 

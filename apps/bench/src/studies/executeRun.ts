@@ -60,18 +60,6 @@ export function readPlan(path: string): PlannedRun {
  * finished.
  */
 export async function executeRun(plan: PlannedRun, log: (line: string) => void = (l) => console.error(l)): Promise<RunOutcome> {
-  // The gymnasium bridge unrefs its worker process and pipes, so while this process only waits on a worker
-  // reply (a finished run's resume reset, an evaluation) nothing else holds the event loop and Node would
-  // exit with an unsettled top-level await (exit 13). A ref'd timer keeps it alive until the run is written.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  try {
-    return await trainAndEvaluate(plan, log);
-  } finally {
-    clearInterval(keepAlive);
-  }
-}
-
-async function trainAndEvaluate(plan: PlannedRun, log: (line: string) => void): Promise<RunOutcome> {
   const start = performance.now();
   const trained = await runTraining({
     env: plan.train,

@@ -41,6 +41,9 @@ describe('bridge failure behaviour', () => {
     const env = await makeMiniGridEnv({ envId: 'MiniGrid-Empty-5x5-v0', numEnvs: 2 });
     await env.reset(0);
     const pid = env.pid!;
+    // Stopped first, so the step is certainly still pending when the kill lands (a fast worker could
+    // otherwise answer before the signal arrives).
+    process.kill(pid, 'SIGSTOP');
     const pending = env.step(new Int32Array([2, 2]));
     process.kill(pid, 'SIGKILL');
     const err = (await pending.catch((e: unknown) => e)) as BridgeError;
@@ -124,6 +127,7 @@ process.stdout.write('worker ' + env.pid + '\\n');
 const mode = process.argv[2];
 if (mode === 'throw') throw new Error('user code failed');
 if (mode === 'wait') setInterval(() => {}, 1000);
+if (mode === 'close') await env.close();
 `;
 
 describe('no orphan workers', () => {
@@ -175,9 +179,11 @@ describe('no orphan workers', () => {
     });
   }
 
-  it('leaves no worker after a normal end, a throw, SIGINT, SIGTERM or SIGKILL of the Node process', async () => {
+  it('leaves no worker after a normal end, an awaited close, a throw, SIGINT, SIGTERM or SIGKILL of the Node process', async () => {
     const cases = [
       { mode: 'end', expected: { code: 0, signal: null } },
+      // awaiting close() as the script's last act must not let Node exit mid-close (exit 13)
+      { mode: 'close', expected: { code: 0, signal: null } },
       { mode: 'throw', expected: { code: 1, signal: null } },
       { mode: 'wait', signal: 'SIGINT' as const, expected: { code: null, signal: 'SIGINT' } },
       { mode: 'wait', signal: 'SIGTERM' as const, expected: { code: null, signal: 'SIGTERM' } },

@@ -217,14 +217,21 @@ export class WorkerProcess {
     if (this.closed) return;
     this.closed = true;
     this.settle(new BridgeError(`${this.label}: closed while a call was pending`, 'closed'));
-    if (this.exitInfo === null && !this.failure) {
-      this.child.stdin.end();
-      const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_GRACE_MS).unref());
-      if ((await Promise.race([this.exited.then(() => 'exited' as const), grace])) === 'late') this.kill();
-    } else {
-      this.kill();
+    // The worker and its pipes are unref'd (see the constructor), so while close() is awaited something must
+    // hold the event loop, or a caller awaiting only this would see Node exit mid-close (exit code 13).
+    const hold = setInterval(() => undefined, CLOSE_GRACE_MS);
+    try {
+      if (this.exitInfo === null && !this.failure) {
+        this.child.stdin.end();
+        const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_GRACE_MS).unref());
+        if ((await Promise.race([this.exited.then(() => 'exited' as const), grace])) === 'late') this.kill();
+      } else {
+        this.kill();
+      }
+      await this.exited;
+    } finally {
+      clearInterval(hold);
     }
-    await this.exited;
   }
 
   /** Kills the worker's process group at once (synchronous: safe inside an `exit` handler). */

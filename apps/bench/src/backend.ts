@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs' gradient functions, which every backend needs for training (core-attention's registerGradients.ts).
 import '@mempo/core-attention';
@@ -45,6 +46,10 @@ async function register(name: BackendName): Promise<string> {
       case 'tensorflow': {
         // TF's C++ logging is noisy at INFO; keep warnings and errors unless the user asks for more.
         process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+        // PPO's ops are small (a few envs per step): on ≤ 2 cores, handing each one to TF's intra-op pool
+        // costs more than it saves (a [2, 400]·[400, 255] matmul: ~145 µs pooled vs ~40 µs on one thread),
+        // and the env process needs a core too. Read by libtensorflow when it loads; set it to override.
+        if (availableParallelism() <= 2) process.env.TF_NUM_INTRAOP_THREADS ??= '1';
         // The GPU build registers the same 'tensorflow' backend; prefer it when the user installed it.
         const pkg = isInstalled('@tensorflow/tfjs-node-gpu') ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
         await import(pkg);

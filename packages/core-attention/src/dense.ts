@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, uniformInit } from './initializers.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import { SeedStream, initVariable, uniformInit } from './initializers.js';
+import type { NamedVariables } from './namedWeights.js';
 import { requirePositiveInt } from './validation.js';
+import { WeightedModule } from './weightedModule.js';
 
 /** Arguments of {@link Dense}. */
 export interface DenseArgs {
@@ -31,7 +32,7 @@ export interface DenseArgs {
  * const key = new Dense({ inputSize: 64, outputSize: 32, seed: 1 });
  * const k = key.apply(x); // [B, N, 64] → [B, N, 32]
  */
-export class Dense {
+export class Dense extends WeightedModule {
   readonly inputSize: number;
   readonly outputSize: number;
   /** `[in, out]` */
@@ -41,6 +42,7 @@ export class Dense {
   private readonly args: DenseArgs;
 
   constructor(args: DenseArgs) {
+    super('Dense');
     requirePositiveInt('inputSize', args.inputSize);
     requirePositiveInt('outputSize', args.outputSize);
     const { init = 'uniform', gain = 1 } = args;
@@ -52,9 +54,9 @@ export class Dense {
     const seeds = new SeedStream(args.seed);
     const glorot = init === 'glorot';
     const limit = glorot ? Math.sqrt(6 / (args.inputSize + args.outputSize)) : 1 / Math.sqrt(args.inputSize);
-    this.kernel = tf.variable(uniformInit([args.inputSize, args.outputSize], gain * limit, seeds.next()));
+    this.kernel = initVariable(() => uniformInit([args.inputSize, args.outputSize], gain * limit, seeds.next()));
     if (args.bias === false) this.bias = null;
-    else this.bias = tf.variable(glorot ? tf.zeros([args.outputSize]) : uniformInit([args.outputSize], limit, seeds.next()));
+    else this.bias = initVariable(() => (glorot ? tf.zeros([args.outputSize]) : uniformInit([args.outputSize], limit, seeds.next())));
   }
 
   /** x `[…, in]` → `[…, out]` in one matmul over all leading positions. */
@@ -74,19 +76,7 @@ export class Dense {
     return this.bias ? { kernel: this.kernel, bias: this.bias } : { kernel: this.kernel };
   }
 
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('Dense', this.namedVariables(), weights);
-  }
-
   config(): DenseArgs {
     return { ...this.args };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, uniformInit } from './initializers.js';
+import { resolveFlatCoreArgs, type FlatCoreArgs } from './flatCoreArgs.js';
+import { SeedStream, initVariable, uniformInit } from './initializers.js';
 import type { CoreCallOptions, CoreConfig, CoreSequenceResult, CoreStepResult, MemoryCore } from './memoryCore.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import type { NamedVariables } from './namedWeights.js';
 import { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';
 import { requirePositiveInt } from './validation.js';
+import { WeightedModule } from './weightedModule.js';
 
 /** Arguments of {@link FNNCore}. */
-export interface FNNCoreArgs {
-  /** F: features per input element. */
-  inputSize: number;
-  /** N: elements per input set (1 for a flat vector); the core flattens the set to N·F. Default 1. */
-  numElements?: number;
-  /** Width of the dense layer, also the output width. */
-  hiddenSize: number;
-  /** Seed for reproducible initialisation. */
-  seed?: number;
-}
+export type FNNCoreArgs = FlatCoreArgs;
 
 /**
  * The memoryless baseline: `relu(flatten(x)·kernel + bias)`, no state (an empty state list).
@@ -25,7 +18,7 @@ export interface FNNCoreArgs {
  * const core = new FNNCore({ inputSize: 64, hiddenSize: 128 });
  * const { output } = core.step(x, [], { training: false }); // x [B, 1, 64] → [B, 128]
  */
-export class FNNCore implements MemoryCore {
+export class FNNCore extends WeightedModule implements MemoryCore {
   readonly name = 'fnn';
   readonly inputShape: readonly [number, number];
   readonly outputSize: number;
@@ -34,20 +27,18 @@ export class FNNCore implements MemoryCore {
   readonly kernel: tf.Variable;
   /** `[H]` */
   readonly bias: tf.Variable;
-  private readonly args: FNNCoreArgs;
+  private readonly args: FNNCoreArgs & { numElements: number };
 
   constructor(args: FNNCoreArgs) {
-    const numElements = args.numElements ?? 1;
-    requirePositiveInt('numElements', numElements);
-    requirePositiveInt('inputSize', args.inputSize);
+    super('FNNCore');
+    this.args = resolveFlatCoreArgs(args);
     requirePositiveInt('hiddenSize', args.hiddenSize);
-    this.args = { ...args, numElements };
-    this.inputShape = [numElements, args.inputSize];
+    this.inputShape = [this.args.numElements, args.inputSize];
     this.outputSize = args.hiddenSize;
-    const fanIn = numElements * args.inputSize;
+    const fanIn = this.args.numElements * args.inputSize;
     const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(uniformInit([fanIn, args.hiddenSize], 1 / Math.sqrt(fanIn), seeds.next()));
-    this.bias = tf.variable(uniformInit([args.hiddenSize], 1 / Math.sqrt(fanIn), seeds.next()));
+    this.kernel = initVariable(() => uniformInit([fanIn, args.hiddenSize], 1 / Math.sqrt(fanIn), seeds.next()));
+    this.bias = initVariable(() => uniformInit([args.hiddenSize], 1 / Math.sqrt(fanIn), seeds.next()));
   }
 
   initialState(_batch: number): tf.Tensor[] {
@@ -76,26 +67,14 @@ export class FNNCore implements MemoryCore {
   }
 
   trainableVariables(): tf.Variable[] {
-    return [this.kernel, this.bias];
+    return Object.values(this.namedVariables());
   }
 
-  private namedVariables(): NamedVariables {
+  protected namedVariables(): NamedVariables {
     return { 'dense.kernel': this.kernel, 'dense.bias': this.bias };
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('FNNCore', this.namedVariables(), weights);
   }
 
   config(): CoreConfig {
     return { name: this.name, ...this.args };
-  }
-
-  dispose(): void {
-    tf.dispose([this.kernel, this.bias]);
   }
 }

@@ -10,6 +10,10 @@ const maxAbs = (a: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(a)).arraySync() as 
 const unitOf = (t: tf.Tensor, u: number, axis = 0): tf.Tensor =>
   tf.squeeze(tf.slice(t, t.shape.map((_, i) => (i === axis ? u : 0)), t.shape.map((d, i) => (i === axis ? 1 : d))), [axis]);
 
+/** Unit u's slice of every weight of a group cell, by name: the weights of the equivalent single cell. */
+const unitWeights = (group: GroupLSTMCell | GroupGRUCell, u: number): Record<string, tf.Tensor> =>
+  Object.fromEntries(Object.entries(group.namedVariables()).map(([name, w]) => [name, unitOf(w, u)]));
+
 const [B, U, IN, H] = [3, 4, 5, 6];
 
 describe('group cells equal U independent ordinary cells', () => {
@@ -21,11 +25,7 @@ describe('group cells equal U independent ordinary cells', () => {
     const { h, c } = group.step(x, { h: h0, c: c0 });
     const single = new LSTMCell({ inputSize: IN, hiddenSize: H, seed: 9 });
     for (let u = 0; u < U; u++) {
-      single.setWeights({
-        kernel: unitOf(group.kernel, u),
-        recurrentKernel: unitOf(group.recurrentKernel, u),
-        bias: unitOf(group.bias, u),
-      });
+      single.setWeights(unitWeights(group, u));
       const r = single.step(unitOf(x, u, 1) as tf.Tensor2D, { h: unitOf(h0, u, 1) as tf.Tensor2D, c: unitOf(c0, u, 1) as tf.Tensor2D });
       expect(maxAbs(tf.sub(unitOf(h, u, 1), r.h))).toBeLessThan(1e-6);
       expect(maxAbs(tf.sub(unitOf(c, u, 1), r.c))).toBeLessThan(1e-6);
@@ -43,12 +43,7 @@ describe('group cells equal U independent ordinary cells', () => {
     const h = group.step(x, h0);
     const single = new GRUCell({ inputSize: IN, hiddenSize: H, seed: 9 });
     for (let u = 0; u < U; u++) {
-      single.setWeights({
-        kernel: unitOf(group.kernel, u),
-        recurrentKernel: unitOf(group.recurrentKernel, u),
-        bias: unitOf(group.bias, u),
-        recurrentBias: unitOf(group.recurrentBias, u),
-      });
+      single.setWeights(unitWeights(group, u));
       const r = single.step(unitOf(x, u, 1) as tf.Tensor2D, unitOf(h0, u, 1) as tf.Tensor2D);
       expect(maxAbs(tf.sub(unitOf(h, u, 1), r))).toBeLessThan(1e-6);
     }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GroupCellArgs } from './groupLstmCell.js';
-import { SeedStream, uniformInit } from './initializers.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
-import { requirePositiveInt, requireShape } from './validation.js';
+import { GatedCellBase } from './gatedCellBase.js';
+import type { NamedVariables } from './namedWeights.js';
+import { requireShape } from './validation.js';
 
 /**
  * U independent GRU cells in one op, reset-after form with gate order **r, z, n** like {@link GRUCell}
@@ -16,33 +16,17 @@ import { requirePositiveInt, requireShape } from './validation.js';
  * const cell = new GroupGRUCell({ units: 6, inputSize: 400, hiddenSize: 100, seed: 1 });
  * const h1 = cell.step(x, h0); // x [B, 6, 400], h0 [B, 6, 100]
  */
-export class GroupGRUCell {
+export class GroupGRUCell extends GatedCellBase {
   readonly units: number;
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  /** `[U, in, 3H]` */
-  readonly kernel: tf.Variable;
-  /** `[U, H, 3H]` */
-  readonly recurrentKernel: tf.Variable;
-  /** `[U, 3H]` */
-  readonly bias: tf.Variable;
   /** `[U, 3H]` */
   readonly recurrentBias: tf.Variable;
   private readonly args: GroupCellArgs;
 
   constructor(args: GroupCellArgs) {
-    requirePositiveInt('units', args.units);
-    requirePositiveInt('inputSize', args.inputSize);
-    requirePositiveInt('hiddenSize', args.hiddenSize);
+    super('GroupGRUCell', args, 3);
+    this.recurrentBias = this.newWeight([3 * args.hiddenSize]);
+    this.units = args.units;
     this.args = { ...args };
-    ({ units: this.units, inputSize: this.inputSize, hiddenSize: this.hiddenSize } = args);
-    const { units: U, hiddenSize: H } = args;
-    const limit = 1 / Math.sqrt(H);
-    const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(uniformInit([U, args.inputSize, 3 * H], limit, seeds.next()));
-    this.recurrentKernel = tf.variable(uniformInit([U, H, 3 * H], limit, seeds.next()));
-    this.bias = tf.variable(uniformInit([U, 3 * H], limit, seeds.next()));
-    this.recurrentBias = tf.variable(uniformInit([U, 3 * H], limit, seeds.next()));
   }
 
   /** One step for all units: x `[B, U, in]`, h `[B, U, H]` → `[B, U, H]`. */
@@ -76,28 +60,11 @@ export class GroupGRUCell {
   }
 
   /** Variables by name: `kernel`, `recurrentKernel`, `bias`, `recurrentBias`. */
-  namedVariables(): NamedVariables {
-    return {
-      kernel: this.kernel,
-      recurrentKernel: this.recurrentKernel,
-      bias: this.bias,
-      recurrentBias: this.recurrentBias,
-    };
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('GroupGRUCell', this.namedVariables(), weights);
+  override namedVariables(): NamedVariables {
+    return { ...super.namedVariables(), recurrentBias: this.recurrentBias };
   }
 
   config(): GroupCellArgs {
     return { ...this.args };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

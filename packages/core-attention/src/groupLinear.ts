@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, normalInit } from './initializers.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import { SeedStream, initVariable, normalInit } from './initializers.js';
+import type { NamedVariables } from './namedWeights.js';
 import { requirePositiveInt, requireShape } from './validation.js';
+import { WeightedModule } from './weightedModule.js';
 
 /**
  * `y[b, u] = x[b, u] · W[u]` for all units in one batched matmul (spec rim.md, GroupLinear):
@@ -35,7 +36,7 @@ export interface GroupLinearArgs {
  * const q = new GroupLinear({ units: 4, inputSize: 16, outputSize: 32, seed: 1 });
  * const y = q.apply(h); // h [B, 4, 16] → [B, 4, 32]
  */
-export class GroupLinear {
+export class GroupLinear extends WeightedModule {
   readonly units: number;
   readonly inputSize: number;
   readonly outputSize: number;
@@ -46,6 +47,7 @@ export class GroupLinear {
   private readonly args: GroupLinearArgs;
 
   constructor(args: GroupLinearArgs) {
+    super('GroupLinear');
     requirePositiveInt('units', args.units);
     requirePositiveInt('inputSize', args.inputSize);
     requirePositiveInt('outputSize', args.outputSize);
@@ -54,8 +56,8 @@ export class GroupLinear {
     this.inputSize = args.inputSize;
     this.outputSize = args.outputSize;
     const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(normalInit([args.units, args.inputSize, args.outputSize], args.initStd ?? 0.01, seeds.next()));
-    this.bias = args.bias ? tf.variable(tf.zeros([args.units, args.outputSize])) : null;
+    this.kernel = initVariable(() => normalInit([args.units, args.inputSize, args.outputSize], args.initStd ?? 0.01, seeds.next()));
+    this.bias = args.bias ? initVariable(() => tf.zeros([args.units, args.outputSize])) : null;
   }
 
   /** x `[B, U, din]` → `[B, U, dout]`. */
@@ -72,19 +74,7 @@ export class GroupLinear {
     return this.bias ? { kernel: this.kernel, bias: this.bias } : { kernel: this.kernel };
   }
 
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('GroupLinear', this.namedVariables(), weights);
-  }
-
   config(): GroupLinearArgs {
     return { ...this.args };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, uniformInit } from './initializers.js';
+import { GatedCellBase } from './gatedCellBase.js';
 import type { LSTMState } from './lstmCell.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
-import { requirePositiveInt, requireShape } from './validation.js';
+import { requireShape } from './validation.js';
 
 /** Arguments of the group cells ({@link GroupLSTMCell}, `GroupGRUCell`). */
 export interface GroupCellArgs {
@@ -30,30 +29,14 @@ export interface GroupCellArgs {
  * const cell = new GroupLSTMCell({ units: 4, inputSize: 8, hiddenSize: 16, seed: 1 });
  * const { h, c } = cell.step(x, { h: h0, c: c0 }); // x [B, 4, 8], h0/c0 [B, 4, 16]
  */
-export class GroupLSTMCell {
+export class GroupLSTMCell extends GatedCellBase {
   readonly units: number;
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  /** `[U, in, 4H]` */
-  readonly kernel: tf.Variable;
-  /** `[U, H, 4H]` */
-  readonly recurrentKernel: tf.Variable;
-  /** `[U, 4H]` */
-  readonly bias: tf.Variable;
   private readonly args: GroupCellArgs;
 
   constructor(args: GroupCellArgs) {
-    requirePositiveInt('units', args.units);
-    requirePositiveInt('inputSize', args.inputSize);
-    requirePositiveInt('hiddenSize', args.hiddenSize);
+    super('GroupLSTMCell', args, 4);
+    this.units = args.units;
     this.args = { ...args };
-    ({ units: this.units, inputSize: this.inputSize, hiddenSize: this.hiddenSize } = args);
-    const { units: U, hiddenSize: H } = args;
-    const limit = 1 / Math.sqrt(H);
-    const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(uniformInit([U, args.inputSize, 4 * H], limit, seeds.next()));
-    this.recurrentKernel = tf.variable(uniformInit([U, H, 4 * H], limit, seeds.next()));
-    this.bias = tf.variable(uniformInit([U, 4 * H], limit, seeds.next()));
   }
 
   /** One step for all units: x `[B, U, in]` → h, c `[B, U, H]`. */
@@ -85,24 +68,7 @@ export class GroupLSTMCell {
     });
   }
 
-  /** Variables by name: `kernel`, `recurrentKernel`, `bias`. */
-  namedVariables(): NamedVariables {
-    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias };
-  }
-
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('GroupLSTMCell', this.namedVariables(), weights);
-  }
-
   config(): GroupCellArgs {
     return { ...this.args };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

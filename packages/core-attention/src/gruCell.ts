@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, uniformInit } from './initializers.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
-import { requirePositiveInt, requireShape } from './validation.js';
+import { GatedCellBase } from './gatedCellBase.js';
+import type { NamedVariables } from './namedWeights.js';
+import { requireShape } from './validation.js';
 
 /** Arguments of {@link GRUCell}. */
 export interface GRUCellArgs {
@@ -28,32 +28,15 @@ export interface GRUCellArgs {
  * const cell = new GRUCell({ inputSize: 8, hiddenSize: 16, seed: 1 });
  * const h1 = cell.step(x, h0); // x [B, 8], h0 [B, 16]
  */
-export class GRUCell {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  /** `[inputSize, 3H]` */
-  readonly kernel: tf.Variable;
-  /** `[H, 3H]` */
-  readonly recurrentKernel: tf.Variable;
-  /** `[3H]` */
-  readonly bias: tf.Variable;
+export class GRUCell extends GatedCellBase {
   /** `[3H]` */
   readonly recurrentBias: tf.Variable;
   private readonly seed: number | undefined;
 
   constructor(args: GRUCellArgs) {
-    requirePositiveInt('inputSize', args.inputSize);
-    requirePositiveInt('hiddenSize', args.hiddenSize);
-    this.inputSize = args.inputSize;
-    this.hiddenSize = args.hiddenSize;
+    super('GRUCell', args, 3);
+    this.recurrentBias = this.newWeight([3 * args.hiddenSize]);
     this.seed = args.seed;
-    const H = args.hiddenSize;
-    const limit = 1 / Math.sqrt(H);
-    const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(uniformInit([args.inputSize, 3 * H], limit, seeds.next()));
-    this.recurrentKernel = tf.variable(uniformInit([H, 3 * H], limit, seeds.next()));
-    this.bias = tf.variable(uniformInit([3 * H], limit, seeds.next()));
-    this.recurrentBias = tf.variable(uniformInit([3 * H], limit, seeds.next()));
   }
 
   /** x·kernel + bias for any number of rows at once: `[R, inputSize]` → `[R, 3H]`. */
@@ -83,31 +66,12 @@ export class GRUCell {
   }
 
   /** Variables by name: `kernel`, `recurrentKernel`, `bias`, `recurrentBias`. */
-  namedVariables(): NamedVariables {
-    return {
-      kernel: this.kernel,
-      recurrentKernel: this.recurrentKernel,
-      bias: this.bias,
-      recurrentBias: this.recurrentBias,
-    };
-  }
-
-  /** Copies of the weights by name (the caller disposes them). */
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  /** Assigns every weight by name; throws naming a missing, unknown or mis-shaped entry. */
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('GRUCell', this.namedVariables(), weights);
+  override namedVariables(): NamedVariables {
+    return { ...super.namedVariables(), recurrentBias: this.recurrentBias };
   }
 
   /** JSON args that rebuild this cell. */
   config(): GRUCellArgs {
     return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

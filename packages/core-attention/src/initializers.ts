@@ -37,3 +37,14 @@ export function normalInit(shape: number[], std: number, seed?: number): tf.Tens
 export function glorotUniformInit(shape: number[], fanIn: number, fanOut: number, seed?: number): tf.Tensor {
   return uniformInit(shape, Math.sqrt(6 / (fanIn + fanOut)), seed);
 }
+
+/**
+ * A variable holding `init()`'s value. `tf.variable(t)` keeps `t` registered beside the variable, so the
+ * memory would outlive the variable's `dispose()`; building it inside `tf.tidy` frees that initial handle.
+ *
+ * @example
+ * const w = initVariable(() => uniformInit([4, 8], 0.5, seeds.next()));
+ */
+export function initVariable(init: () => tf.Tensor): tf.Variable {
+  return tf.tidy(() => tf.variable(init()));
+}

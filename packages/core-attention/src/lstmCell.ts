@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, uniformInit } from './initializers.js';
-import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
-import { requirePositiveInt, requireShape } from './validation.js';
+import { GatedCellBase } from './gatedCellBase.js';
+import { requireShape } from './validation.js';
 
 /** Arguments of {@link LSTMCell}. */
 export interface LSTMCellArgs {
@@ -21,6 +20,7 @@ export type LSTMState<T extends tf.Tensor = tf.Tensor2D> = {
 
 /**
  * A dense LSTM cell with PyTorch's gate order **i, f, g, o** (input, forget, cell candidate, output).
+ * With `[i, f, g, o] = x·W + h·R + b`: `c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g)`, `h' = σ(o) ⊙ tanh(c')`.
  *
  * Weights (names and shapes; H = hiddenSize):
  * - `kernel` `[inputSize, 4H]` = PyTorch `weight_ih_l0` transposed
@@ -33,29 +33,12 @@ export type LSTMState<T extends tf.Tensor = tf.Tensor2D> = {
  * const cell = new LSTMCell({ inputSize: 8, hiddenSize: 16, seed: 1 });
  * const { h, c } = cell.step(x, h0, c0); // x [B, 8], h0/c0 [B, 16]
  */
-export class LSTMCell {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  /** `[inputSize, 4H]` */
-  readonly kernel: tf.Variable;
-  /** `[H, 4H]` */
-  readonly recurrentKernel: tf.Variable;
-  /** `[4H]` */
-  readonly bias: tf.Variable;
+export class LSTMCell extends GatedCellBase {
   private readonly seed: number | undefined;
 
   constructor(args: LSTMCellArgs) {
-    requirePositiveInt('inputSize', args.inputSize);
-    requirePositiveInt('hiddenSize', args.hiddenSize);
-    this.inputSize = args.inputSize;
-    this.hiddenSize = args.hiddenSize;
+    super('LSTMCell', args, 4);
     this.seed = args.seed;
-    const H = args.hiddenSize;
-    const limit = 1 / Math.sqrt(H);
-    const seeds = new SeedStream(args.seed);
-    this.kernel = tf.variable(uniformInit([args.inputSize, 4 * H], limit, seeds.next()));
-    this.recurrentKernel = tf.variable(uniformInit([H, 4 * H], limit, seeds.next()));
-    this.bias = tf.variable(uniformInit([4 * H], limit, seeds.next()));
   }
 
   /** x·kernel + bias for any number of rows at once: `[R, inputSize]` → `[R, 4H]` (sequences: all T at once). */
@@ -82,27 +65,8 @@ export class LSTMCell {
     return tf.tidy(() => this.stepProjected(this.projectInput(x), state));
   }
 
-  /** Variables by name: `kernel`, `recurrentKernel`, `bias`. */
-  namedVariables(): NamedVariables {
-    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias };
-  }
-
-  /** Copies of the weights by name (the caller disposes them). */
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  /** Assigns every weight by name; throws naming a missing, unknown or mis-shaped entry. */
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('LSTMCell', this.namedVariables(), weights);
-  }
-
   /** JSON args that rebuild this cell. */
   config(): LSTMCellArgs {
     return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

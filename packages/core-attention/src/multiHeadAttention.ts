@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dense } from './dense.js';
 import { GroupLinear } from './groupLinear.js';
 import { SeedStream } from './initializers.js';
-import { assignWeights, prefixNames, snapshotWeights, type NamedVariables } from './namedWeights.js';
+import { prefixNames, type NamedVariables } from './namedWeights.js';
 import { requirePositiveInt, requireRate } from './validation.js';
+import { WeightedModule } from './weightedModule.js';
 
 /** Which axis the attention probabilities are normalised over. */
 export type SoftmaxAxis = 'keys' | 'queries';
@@ -108,13 +109,14 @@ type Projection = Dense | GroupLinear;
  * const mha = new MultiHeadAttention({ queryInputSize: 16, keyInputSize: 64, numHeads: 4, keySize: 8, valueSize: 8 });
  * const { output, probs } = mha.apply(queries, keysValues, { training: false });
  */
-export class MultiHeadAttention {
+export class MultiHeadAttention extends WeightedModule {
   readonly query: Projection;
   readonly key: Projection;
   readonly value: Projection;
   private readonly args: MultiHeadAttentionArgs;
 
   constructor(args: MultiHeadAttentionArgs) {
+    super('MultiHeadAttention');
     for (const f of ['queryInputSize', 'keyInputSize', 'numHeads', 'keySize', 'valueSize'] as const) {
       requirePositiveInt(f, args[f]);
     }
@@ -165,19 +167,7 @@ export class MultiHeadAttention {
     };
   }
 
-  getWeights(): Record<string, tf.Tensor> {
-    return snapshotWeights(this.namedVariables());
-  }
-
-  setWeights(weights: Record<string, tf.Tensor>): void {
-    assignWeights('MultiHeadAttention', this.namedVariables(), weights);
-  }
-
   config(): MultiHeadAttentionArgs {
     return { ...this.args };
-  }
-
-  dispose(): void {
-    tf.dispose(Object.values(this.namedVariables()));
   }
 }

@@ -14,15 +14,8 @@ import {
   snapshotWeights,
   type NamedVariables,
 } from '@mempo/core-attention';
+import { SequenceLinear, timeSteps } from './sequenceLinear.js';
 import { rankMask } from './topKMask.js';
-
-/**
- * `[T, …]` → T tensors `[…]`. tf.unstack's gradient breaks when T = 1 (the engine hands a one-output op a
- * bare tensor, which its stack-based gradient rejects), and a single step is what `step` runs.
- */
-function timeSteps(x: tf.Tensor): tf.Tensor[] {
-  return x.shape[0] === 1 ? [tf.squeeze(x, [0])] : tf.unstack(x);
-}
 
 /** `fn(x)` as one op with a zero gradient: for tensors derived from the (gradient-free) active mask. */
 function constantOf(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
@@ -120,6 +113,18 @@ type Prepared = {
   recurrentBias: tf.Tensor3D | null;
   /** `[1, U, U]` v < u, the competition's tie-breaker. */
   lowerIndex: tf.Tensor3D;
+};
+
+/** Step t's per-unit maps of one sequence, `[U, B, din]` → `[U, B, dout]`. */
+type StepMaps = {
+  /** h → input queries and the cell's recurrent pre-activations ({@link Prepared.hWeight}). */
+  hMap: (x: tf.Tensor3D) => tf.Tensor3D;
+  /** read → the cell's input pre-activations plus bias. */
+  inputMap: (x: tf.Tensor3D) => tf.Tensor3D;
+  /** ĥ → communication queries, keys, values. */
+  commMap: (x: tf.Tensor3D) => tf.Tensor3D;
+  /** merged heads → communication output. */
+  outputMap: (x: tf.Tensor3D) => tf.Tensor3D;
 };
 
 type Resolved = Required<Omit<RIMCellArgs, 'seed'>> & { seed?: number };
@@ -270,12 +275,13 @@ export class RIMCell {
       const hs: tf.Tensor3D[] = [];
       const masks: tf.Tensor2D[] = [];
       const probs: tf.Tensor3D[] = [];
+      const maps = this.stepMaps(p, T, B, opts.training);
       for (let t = 0; t < T; t++) {
         if (keepSteps) {
           h = tf.mul(h, keepSteps[t]!) as tf.Tensor3D;
           if (c) c = tf.mul(c, keepSteps[t]!) as tf.Tensor3D;
         }
-        const r = this.unitMajorStep(p, keySteps[t]!, valueSteps[t]!, h, c, inputDrop?.[t] ?? null, commDrop?.[t] ?? null);
+        const r = this.unitMajorStep(p, maps(t), keySteps[t]!, valueSteps[t]!, h, c, inputDrop?.[t] ?? null, commDrop?.[t] ?? null);
         ({ h, c } = r);
         hs.push(h);
         masks.push(r.mask);
@@ -334,11 +340,39 @@ export class RIMCell {
   }
 
   /**
+   * The per-unit maps for step t. When training, each weight's gradient is taken once per sequence
+   * ({@link SequenceLinear}) instead of once per step; otherwise (no backward pass) they are plain matmuls.
+   */
+  private stepMaps(p: Prepared, T: number, B: number, training: boolean): (t: number) => StepMaps {
+    const outputKernel = this.commOutput.kernel as tf.Tensor3D;
+    if (!training) {
+      const plain: StepMaps = {
+        hMap: (x) => tf.matMul(x, p.hWeight),
+        inputMap: (x) => tf.add(tf.matMul(x, p.kernel), p.bias),
+        commMap: (x) => tf.matMul(x, p.commWeight),
+        outputMap: (x) => tf.matMul(x, outputKernel),
+      };
+      return () => plain;
+    }
+    const h = new SequenceLinear(p.hWeight, null, T, B);
+    const input = new SequenceLinear(p.kernel, p.bias, T, B);
+    const comm = new SequenceLinear(p.commWeight, null, T, B);
+    const output = new SequenceLinear(outputKernel, null, T, B);
+    return (t) => ({
+      hMap: (x) => h.apply(t, x),
+      inputMap: (x) => input.apply(t, x),
+      commMap: (x) => comm.apply(t, x),
+      outputMap: (x) => output.apply(t, x),
+    });
+  }
+
+  /**
    * Steps 2–8 on unit-major state: keys `[B, N+1, h·dk]` (pre-scaled), values `[B, N+1, dv]`, h and c
    * `[U, B, H]`; dropout scales (training only) `[B, U, N+1]` and `[B, hc, U, U]`.
    */
   private unitMajorStep(
     p: Prepared,
+    maps: StepMaps,
     keys: tf.Tensor,
     values: tf.Tensor,
     h: tf.Tensor3D,
@@ -350,7 +384,7 @@ export class RIMCell {
     const B = h.shape[1];
     const dq = this.a.numInputHeads * this.a.inputKeySize;
     // Step 2: one matmul gives both the input queries and the cell's recurrent pre-activations.
-    const [qU, recU] = tf.split(tf.matMul(h, p.hWeight), [dq, p.hWeight.shape[2] - dq], 2); // [U, B, ·]
+    const [qU, recU] = tf.split(maps.hMap(h), [dq, p.hWeight.shape[2] - dq], 2); // [U, B, ·]
     const logits = tf.matMul(tf.transpose(qU!, [1, 0, 2]), keys, false, true) as tf.Tensor3D; // [B, U, N+1]
     const probs = tf.softmax(logits) as tf.Tensor3D;
     // Step 3: competition.
@@ -364,7 +398,7 @@ export class RIMCell {
     const read = tf.mul(tf.matMul(inputDrop ? tf.mul(probs, inputDrop) : probs, values as tf.Tensor3D), tf.expandDims(mask, 2));
     const readU = tf.transpose(read, [1, 0, 2]) as tf.Tensor3D; // [U, B, dv]
     // Step 5: every unit runs its own dynamics.
-    const zx = tf.add(tf.matMul(readU, p.kernel), p.bias);
+    const zx = maps.inputMap(readU);
     let hNew: tf.Tensor3D;
     let cNew: tf.Tensor3D | null = null;
     if (this.cell instanceof GroupLSTMCell) {
@@ -383,14 +417,14 @@ export class RIMCell {
     // Step 6 (blocked gradient): communication sees inactive units' fresh h̃ but sends them no gradient.
     const hBlocked = blockGradient(hNew, maskU);
     // Step 7: communication (query/key/value of all units in one matmul).
-    const [cq, ckT, cv] = tf.split(tf.matMul(hBlocked, p.commWeight), [hc * ck, hc * ck, hc * H], 2);
+    const [cq, ckT, cv] = tf.split(maps.commMap(hBlocked), [hc * ck, hc * ck, hc * H], 2);
     const heads = (x: tf.Tensor, d: number) => tf.transpose(tf.reshape(x, [U, B, hc, d]), [1, 2, 0, 3]); // [B, hc, U, d]
     const commProbs = tf.softmax(tf.matMul(heads(cq!, ck), heads(ckT!, ck), false, true)); // [B, hc, U, U]
     // The spec's query-axis mask (inactive units read nothing) is not applied here: step 8 replaces every
     // inactive unit's row by its old h, so those rows are discarded, in value and in gradient, either way.
     const ctx = tf.matMul(commDrop ? tf.mul(commProbs, commDrop) : commProbs, heads(cv!, H)); // [B, hc, U, H]
     const merged = tf.reshape(tf.transpose(ctx, [2, 0, 1, 3]), [U, B, hc * H]);
-    const hComm = tf.add(tf.matMul(merged, this.commOutput.kernel as tf.Tensor3D), hBlocked);
+    const hComm = tf.add(maps.outputMap(merged as tf.Tensor3D), hBlocked);
     // Step 8: inactive units keep h and c bit-exactly (a select, not an arithmetic blend).
     return {
       h: tf.where(active, hComm, h) as tf.Tensor3D,

@@ -1,0 +1,67 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, initVariable, uniformInit } from './initializers.js';
+import type { NamedVariables } from './namedWeights.js';
+import { requirePositiveInt } from './validation.js';
+import { WeightedModule } from './weightedModule.js';
+
+/** Sizes of a gated recurrent cell; `units` only for the group cells. */
+export interface GatedCellSizes {
+  /** U: independent cells computed together (group cells only). */
+  units?: number;
+  /** Width of the input x (per unit). */
+  inputSize: number;
+  /** H: width of h (per unit). */
+  hiddenSize: number;
+  /** Seed for reproducible initialisation; omitted = fresh randomness. */
+  seed?: number;
+}
+
+/**
+ * The weights every gated cell has, with G gate blocks stacked on the last axis: an input kernel, a
+ * recurrent kernel and a bias, all U(±1/√H) like PyTorch's recurrent cells. A group cell (`units` set)
+ * gets a leading U axis on each. The gate equations stay in each subclass; a subclass that needs another
+ * weight (the GRU's recurrent bias) draws it with {@link GatedCellBase.newWeight} after `super`, so
+ * the seeds go kernel, recurrentKernel, bias, then the subclass's own.
+ */
+export abstract class GatedCellBase extends WeightedModule {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** `[in, G·H]`, or `[U, in, G·H]` */
+  readonly kernel: tf.Variable;
+  /** `[H, G·H]`, or `[U, H, G·H]` */
+  readonly recurrentKernel: tf.Variable;
+  /** `[G·H]`, or `[U, G·H]` */
+  readonly bias: tf.Variable;
+  private readonly leadingShape: number[];
+  private readonly seeds: SeedStream;
+
+  /**
+   * @param owner class name for error messages
+   * @param gates G, the number of gate blocks
+   */
+  protected constructor(owner: string, sizes: GatedCellSizes, gates: number) {
+    super(owner);
+    if (sizes.units !== undefined) requirePositiveInt('units', sizes.units);
+    requirePositiveInt('inputSize', sizes.inputSize);
+    requirePositiveInt('hiddenSize', sizes.hiddenSize);
+    this.inputSize = sizes.inputSize;
+    this.hiddenSize = sizes.hiddenSize;
+    this.leadingShape = sizes.units === undefined ? [] : [sizes.units];
+    this.seeds = new SeedStream(sizes.seed);
+    const GH = gates * sizes.hiddenSize;
+    this.kernel = this.newWeight([sizes.inputSize, GH]);
+    this.recurrentKernel = this.newWeight([sizes.hiddenSize, GH]);
+    this.bias = this.newWeight([GH]);
+  }
+
+  /** A new U(±1/√H) variable of per-unit shape `shape` (U prepended for group cells), from the next seed. */
+  protected newWeight(shape: number[]): tf.Variable {
+    const limit = 1 / Math.sqrt(this.hiddenSize);
+    return initVariable(() => uniformInit([...this.leadingShape, ...shape], limit, this.seeds.next()));
+  }
+
+  /** Variables by name: `kernel`, `recurrentKernel`, `bias` (and a subclass's own after them). */
+  namedVariables(): NamedVariables {
+    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias };
+  }
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, assignWeights, requirePositiveInt, snapshotWeights, uniformInit, type NamedVariables } from '@mempo/core-attention';
+import { SeedStream, assignWeights, initVariable, requirePositiveInt, snapshotWeights, uniformInit, type NamedVariables } from '@mempo/core-attention';
 
 /** Arguments of {@link InfluenceAttention}. */
 export interface InfluenceAttentionArgs {
@@ -63,9 +63,9 @@ export class InfluenceAttention {
     this.heads = heads;
     const HU = heads * args.attentionSize;
     const seeds = new SeedStream(args.seed);
-    this.W1 = tf.variable(uniformInit([args.regionSize, HU], 1 / Math.sqrt(args.regionSize), seeds.next()));
-    this.W2 = tf.variable(uniformInit([args.querySize, HU], 1 / Math.sqrt(args.querySize), seeds.next()));
-    this.w3 = tf.variable(uniformInit([heads, args.attentionSize], 1 / Math.sqrt(args.attentionSize), seeds.next()));
+    this.W1 = initVariable(() => uniformInit([args.regionSize, HU], 1 / Math.sqrt(args.regionSize), seeds.next()));
+    this.W2 = initVariable(() => uniformInit([args.querySize, HU], 1 / Math.sqrt(args.querySize), seeds.next()));
+    this.w3 = initVariable(() => uniformInit([heads, args.attentionSize], 1 / Math.sqrt(args.attentionSize), seeds.next()));
   }
 
   /**

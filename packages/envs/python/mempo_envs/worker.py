@@ -118,9 +118,22 @@ def serve(stdin, stdout) -> int:
         stdout.flush()
 
 
-def _widen_pipe(fd: int) -> None:
-    # Linux pipes hold 64 KiB by default: a batch of Atari frames (8×4×84×84 B = 220 KiB) would then cross
-    # in several wake-ups of both processes per step. One write per reply keeps the bridge overhead small.
+def _widen_channel(fd: int) -> None:
+    # A batch of Atari frames (8×4×84×84 B = 220 KiB) should cross in one write. Node gives a child's stdio as
+    # a Unix socket pair (pipes when started otherwise): widen whichever it is; a failure only costs speed.
+    import socket
+
+    try:
+        sock = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        sock = None
+    if sock is not None:
+        with sock:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+            except OSError:
+                pass
+        return
     try:
         import fcntl
 
@@ -131,7 +144,7 @@ def _widen_pipe(fd: int) -> None:
 
 def main() -> int:
     _die_with_parent()
-    _widen_pipe(1)
+    _widen_channel(1)
     # The protocol owns the original stdout; anything else printing to fd 1 (a library's banner, a stray
     # print, C code) lands on stderr instead of corrupting a frame.
     protocol_out = os.fdopen(os.dup(1), "wb")

@@ -15,9 +15,9 @@ export const ENVS_CASES: EnvsCase[] = [
 
 /** Settings of `runEnvsSuite`. */
 export interface EnvsSuiteOptions {
-  /** Batched steps per timed round (default 200). */
+  /** Batched steps per timed round (default 300). */
   steps?: number;
-  /** Rounds, alternating bridge and worker-alone timings; the fastest of each counts, which filters out load from other processes (default 7). */
+  /** Timed rounds, each through the bridge and in the worker alone, after one untimed warm-up round (default 9). */
   rounds?: number;
   /** Only the cases whose name contains one of these strings (default: all). */
   only?: string[];
@@ -29,58 +29,70 @@ export interface EnvsResult {
   numEnvs: number;
   /** Batched steps per timed round. */
   steps: number;
-  /** Env steps per second (batched steps × numEnvs) driving the env from Node through the bridge. */
+  /** Env steps per second (batched steps × numEnvs) driving the env from Node through the bridge (median round). */
   bridgeStepsPerSec: number;
-  /** Env steps per second of the same stepping inside the Python worker, with no messages. */
+  /** Env steps per second of the same stepping inside the Python worker, with no messages (median round). */
   workerStepsPerSec: number;
-  /** Time the bridge adds per step, in % of the worker-alone time (issue target: < 10). */
+  /** Time the bridge adds per step, in % of the worker-alone time: the median over rounds (issue target: < 10). */
   overheadPct: number;
+  /** The overhead of each timed round, in %. */
+  roundOverheadPct: number[];
 }
 
-/** Seconds for `steps` batched steps with uniform random actions, driven from Node. */
-async function timeBridge(env: GymBridgeEnv, steps: number, rng: Random32): Promise<number> {
-  const actions = new Int32Array(env.numEnvs);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Seconds for stepping through `actions` (`steps × P`) from Node, after an untimed reset with `seed`. */
+async function timeBridge(env: GymBridgeEnv, actions: Int32Array, seed: number): Promise<number> {
+  await env.reset(seed);
+  const P = env.numEnvs;
   const start = performance.now();
-  for (let t = 0; t < steps; t++) {
-    for (let i = 0; i < actions.length; i++) actions[i] = rng.nextInt(env.actionSpace.n);
-    await env.step(actions);
-  }
+  for (let t = 0; t < actions.length / P; t++) await env.step(actions.subarray(t * P, (t + 1) * P));
   return (performance.now() - start) / 1000;
 }
 
 /**
- * Times each case through the bridge and inside the worker alone (the `bench` request: the same stepping
- * with random actions and no messages), in alternating rounds so that load from other processes hits
- * both sides alike; the fastest round of each side counts.
+ * Times each case through the bridge and inside the worker alone. Each round draws a seed and uniform random
+ * actions; the bridge run resets with the seed and steps the actions from Node, then the worker (the `bench`
+ * request) resets with the same seed and steps the same actions with no messages. Both replay the same
+ * episodes, so a round's ratio compares equal work, and the median over rounds discounts rounds that
+ * load from other processes slowed down.
  */
 export async function runEnvsSuite(
   options: EnvsSuiteOptions = {},
   onProgress: (line: string) => void = () => {},
 ): Promise<EnvsResult[]> {
-  const { steps = 200, rounds = 7, only } = options;
+  const { steps = 300, rounds = 9, only } = options;
   const results: EnvsResult[] = [];
   for (const c of ENVS_CASES.filter((c) => !only || only.some((s) => c.name.includes(s)))) {
     onProgress(`${c.name}: starting the worker`);
     const env = await GymBridgeEnv.create(c.args);
     try {
-      await env.reset(0);
-      const rng = new Random32(0);
-      await timeBridge(env, Math.min(50, steps), rng);
-      let bridge = Infinity;
-      let worker = Infinity;
-      for (let r = 0; r < rounds; r++) {
-        onProgress(`${c.name}: round ${r + 1}/${rounds}`);
-        bridge = Math.min(bridge, await timeBridge(env, steps, rng));
-        worker = Math.min(worker, (await env.benchmarkWorker(steps, r)).seconds);
+      const bridge: number[] = [];
+      const worker: number[] = [];
+      for (let r = 0; r <= rounds; r++) {
+        onProgress(r === 0 ? `${c.name}: warm-up round` : `${c.name}: round ${r}/${rounds}`);
+        const rng = new Random32(r);
+        const actions = Int32Array.from({ length: steps * env.numEnvs }, () => rng.nextInt(env.actionSpace.n));
+        const b = await timeBridge(env, actions, r);
+        const w = (await env.benchmarkWorker(actions, r)).seconds;
+        if (r === 0) continue;
+        bridge.push(b);
+        worker.push(w);
       }
       const envSteps = steps * env.numEnvs;
+      const roundOverheadPct = bridge.map((b, i) => ((b - worker[i]!) / worker[i]!) * 100);
       results.push({
         case: c.name,
         numEnvs: env.numEnvs,
         steps,
-        bridgeStepsPerSec: envSteps / bridge,
-        workerStepsPerSec: envSteps / worker,
-        overheadPct: ((bridge - worker) / worker) * 100,
+        bridgeStepsPerSec: envSteps / median(bridge),
+        workerStepsPerSec: envSteps / median(worker),
+        overheadPct: median(roundOverheadPct),
+        roundOverheadPct,
       });
     } finally {
       await env.close();

@@ -19,9 +19,11 @@ class WorkerError(Exception):
 
 class StepResult:
     """One batched step: ``obs [P, ...]``, ``reward/terminated/truncated [P]``, and for the envs that ended,
-    their final observations ``final_obs [K, ...]`` (rows in ``final_envs`` order) and episode stats."""
+    their final observations ``final_obs [K, ...]`` (rows in ``final_envs`` order) and episode stats.
+    ``restarted_envs`` lists the envs that were reset (a subset of ``final_envs``: an Atari life loss ends an
+    episode but the game, and its frame stack, go on)."""
 
-    def __init__(self, obs, reward, terminated, truncated, final_envs, final_obs, episodes):
+    def __init__(self, obs, reward, terminated, truncated, final_envs, final_obs, episodes, restarted_envs):
         self.obs = obs
         self.reward = reward
         self.terminated = terminated
@@ -29,6 +31,7 @@ class StepResult:
         self.final_envs = final_envs
         self.final_obs = final_obs
         self.episodes = episodes
+        self.restarted_envs = restarted_envs
 
 
 def _require_int(options: dict[str, Any], name: str, default: int, low: int) -> int:
@@ -66,6 +69,7 @@ class MiniGridBatch:
             raise WorkerError("bad_option", f"MiniGrid takes no options (got {sorted(options)})")
         self.envs = [gym.make(env_id) for _ in range(num_envs)]
         self.num_envs = num_envs
+        self.stacked_frames = 0
         image = self.envs[0].observation_space["image"]
         self.obs_shape = tuple(image.shape)
         self.num_actions = int(self.envs[0].action_space.n)
@@ -108,7 +112,7 @@ class MiniGridBatch:
                 obs, _ = env.reset()
             self.obs[i] = obs["image"]
         stacked = np.stack(final_obs) if final_obs else np.zeros((0, *self.obs_shape), dtype=np.uint8)
-        return StepResult(self.obs, reward, terminated, truncated, final_envs, stacked, episodes)
+        return StepResult(self.obs, reward, terminated, truncated, final_envs, stacked, episodes, final_envs)
 
     def close(self) -> None:
         for env in self.envs:
@@ -176,6 +180,7 @@ class AtariBatch:
             autoreset_mode=AutoresetMode.SAME_STEP,
         )
         self.num_envs = num_envs
+        self.stacked_frames = stack if stack >= 2 else 0
         self.obs_shape = tuple(self.env.single_observation_space.shape)[(1 if stack == 0 else 0):]
         self.num_actions = int(self.env.single_action_space.n)
         self.lives = np.zeros(num_envs, dtype=np.int32)
@@ -222,19 +227,27 @@ class AtariBatch:
             self.scores[i] = 0
             self.lengths[i] = 0
         self.lives[:] = lives
+        obs = np.ascontiguousarray(obs).reshape(self.num_envs, *self.obs_shape)
         final_envs = [int(i) for i in np.flatnonzero(done)]
         if final_envs:
-            final_obs = np.ascontiguousarray(info["final_obs"][final_envs]).reshape(-1, *self.obs_shape)
+            # After a lost life nothing was reset and ALE's final_obs row is stale: the episode's last
+            # observation is the one returned. After a game over it is ALE's final_obs.
+            final_obs = np.where(
+                game_over[final_envs].reshape(-1, *([1] * len(self.obs_shape))),
+                np.asarray(info["final_obs"])[final_envs].reshape(-1, *self.obs_shape),
+                obs[final_envs],
+            )
         else:
             final_obs = np.zeros((0, *self.obs_shape), dtype=np.uint8)
         return StepResult(
-            np.ascontiguousarray(obs).reshape(self.num_envs, *self.obs_shape),
+            obs,
             reward.astype(np.float32),
             term.astype(np.uint8),
             trunc.astype(np.uint8),
             final_envs,
             final_obs,
             episodes,
+            [int(i) for i in np.flatnonzero(game_over)],
         )
 
     def close(self) -> None:

@@ -9,13 +9,14 @@ Requests carry ``id`` and ``op``; replies echo ``id`` with ``ok: true`` and the 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import sys
 import time
 import traceback
 from typing import Any
 
-from .protocol import ProtocolError, decode_arrays, encode_frame, read_frame
+from .protocol import FrameWriter, ProtocolError, decode_arrays, read_frame
 
 
 def _die_with_parent() -> None:
@@ -29,9 +30,43 @@ def _die_with_parent() -> None:
         pass
 
 
+class RequestWait:
+    """Waits for the next request on a file descriptor: polls for up to ``spin_seconds`` before blocking.
+
+    The client answers a step reply with the next step within about 100 µs when it only picks actions. A
+    worker asleep in ``read`` costs a wake-up on each request (about 40 µs on a 2-vCPU VM, where an idle
+    vCPU halts), and the client pays for waking it inside its own ``write``; polling a little longer than the
+    client's turnaround avoids both, for at most ``spin_seconds`` of CPU per step (set by ``make``'s
+    ``spinMicros``; 0 always blocks at once).
+    """
+
+    def __init__(self, stream) -> None:
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError, AttributeError):
+            fd = None
+        self.poller = None
+        if fd is not None:
+            self.poller = select.poll()
+            self.poller.register(fd, select.POLLIN)
+        self.spin_seconds = 0.0
+
+    def __call__(self) -> None:
+        if self.poller is None or self.spin_seconds <= 0:
+            return
+        deadline = time.perf_counter() + self.spin_seconds
+        while not self.poller.poll(0):
+            if time.perf_counter() >= deadline:
+                return
+
+
 class Worker:
-    def __init__(self) -> None:
+    def __init__(self, wait: RequestWait | None = None) -> None:
         self.batch = None
+        self.wait = wait
+        # make's ``frames: "newest"``: for a batch that stacks frames, send only each env's newest frame,
+        # plus ``restartedEnvs``; the client keeps the stacks (a quarter of the bytes for 4 Atari frames).
+        self.newest_only = False
 
     def handle(self, header: dict[str, Any], payload: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
         from .batches import WorkerError, make_batch
@@ -43,15 +78,29 @@ class Worker:
             num_envs = header.get("numEnvs")
             if not isinstance(num_envs, int) or num_envs < 1:
                 raise WorkerError("bad_option", f"numEnvs must be an integer >= 1 (got {num_envs!r})")
+            frames = header.get("frames", "full")
+            if frames not in ("full", "newest"):
+                raise WorkerError("bad_option", f"frames must be 'full' or 'newest' (got {frames!r})")
+            spin = header.get("spinMicros", 0)
+            if not isinstance(spin, int) or isinstance(spin, bool) or not 0 <= spin <= 100_000:
+                raise WorkerError("bad_option", f"spinMicros must be an integer in 0..100000 (got {spin!r})")
             self.batch = make_batch(header.get("family"), header.get("envId"), num_envs, header.get("options") or {})
-            return {"obsShape": list(self.batch.obs_shape), "numActions": self.batch.num_actions}, {}
+            if self.wait is not None:
+                self.wait.spin_seconds = spin * 1e-6
+            self.newest_only = frames == "newest" and self.batch.stacked_frames > 0
+            return {
+                "obsShape": list(self.batch.obs_shape),
+                "numActions": self.batch.num_actions,
+                "frames": "newest" if self.newest_only else "full",
+            }, {}
         if self.batch is None:
             raise WorkerError("bad_request", f"'{op}' before 'make'")
         if op == "reset":
             seed = header.get("seed")
             if seed is not None and (not isinstance(seed, int) or seed < 0):
                 raise WorkerError("bad_option", f"seed must be a non-negative integer (got {seed!r})")
-            return {}, {"obs": self.batch.reset(seed)}
+            obs = self.batch.reset(seed)
+            return {}, {"obs": _newest(obs) if self.newest_only else obs}
         if not self.batch.started:
             raise WorkerError("bad_request", f"'{op}' before the first reset(): call reset() first")
         if op == "step":
@@ -63,37 +112,58 @@ class Worker:
                 raise WorkerError("bad_option", f"actions must be in 0..{self.batch.num_actions - 1}")
             result = self.batch.step(actions)
             reply = {"finalEnvs": result.final_envs, "episodes": result.episodes}
+            obs, final_obs = result.obs, result.final_obs
+            if self.newest_only:
+                reply["restartedEnvs"] = result.restarted_envs
+                obs, final_obs = _newest(obs), _newest(final_obs)
             arrays = {
-                "obs": result.obs,
+                "obs": obs,
                 "reward": result.reward,
                 "terminated": result.terminated,
                 "truncated": result.truncated,
-                "finalObs": result.final_obs,
+                "finalObs": final_obs,
             }
             return reply, arrays
         if op == "bench":
-            return self.bench(int(header.get("steps", 1000)), int(header.get("seed", 0))), {}
+            return self.bench(header, payload), {}
         raise WorkerError("bad_request", f"unknown op {op!r}")
 
-    def bench(self, steps: int, seed: int) -> dict[str, Any]:
-        """Steps with uniform random actions inside the worker: the baseline the bridge overhead is measured
-        against (the same work, minus encoding, pipes and Node)."""
-        import numpy as np
+    def bench(self, header: dict[str, Any], payload) -> dict[str, Any]:
+        """Resets with ``seed`` and steps through ``actions`` ``[T, P]`` inside the worker, with no messages:
+        the baseline the bridge overhead is measured against. A client that resets with the same seed and
+        sends the same actions gets the same games, so both sides do exactly the same emulation work."""
+        from .batches import WorkerError
 
-        rng = np.random.default_rng(seed)
+        seed = header.get("seed")
+        if not isinstance(seed, int) or seed < 0:
+            raise WorkerError("bad_option", f"bench needs a non-negative integer seed (got {seed!r})")
+        actions = decode_arrays(header, payload).get("actions")
         n = self.batch.num_envs
+        if actions is None or actions.ndim != 2 or actions.shape[1] != n or actions.shape[0] < 1:
+            raise WorkerError("bad_request", f"bench needs int32 actions of shape [steps, {n}]")
+        self.batch.reset(seed)
+        step = self.batch.step
         start = time.perf_counter()
-        for _ in range(steps):
-            self.batch.step(rng.integers(0, self.batch.num_actions, n, dtype=np.int32))
-        seconds = time.perf_counter() - start
-        return {"steps": steps, "seconds": seconds}
+        for row in actions:
+            step(row)
+        return {"steps": int(actions.shape[0]), "seconds": time.perf_counter() - start}
+
+
+def _newest(stacks):
+    """The newest (last) frame of each stack: ``[N, k, ...] -> [N, ...]``."""
+    import numpy as np
+
+    return np.ascontiguousarray(stacks[:, -1])
 
 
 def serve(stdin, stdout) -> int:
     from .batches import WorkerError
 
-    worker = Worker()
+    wait = RequestWait(stdin)
+    worker = Worker(wait)
+    out = FrameWriter(stdout)
     while True:
+        wait()
         try:
             header, payload = read_frame(stdin)
         except EOFError:
@@ -114,8 +184,7 @@ def serve(stdin, stdout) -> int:
             traceback.print_exc(file=sys.stderr)
             reply = {"ok": False, "kind": "internal", "error": f"{type(err).__name__}: {err}"}
         reply["id"] = header.get("id")
-        stdout.writelines(encode_frame(reply, arrays))
-        stdout.flush()
+        out.write(reply, arrays)
 
 
 def _widen_channel(fd: int) -> None:
@@ -147,11 +216,13 @@ def main() -> int:
     _widen_channel(1)
     # The protocol owns the original stdout; anything else printing to fd 1 (a library's banner, a stray
     # print, C code) lands on stderr instead of corrupting a frame.
-    protocol_out = os.fdopen(os.dup(1), "wb")
+    protocol_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker stops
-    return serve(sys.stdin.buffer, protocol_out)
+    # Unbuffered: each frame is read with exact-size reads and written with one writev, with no copy
+    # through Python's stream buffers.
+    return serve(os.fdopen(os.dup(0), "rb", buffering=0), protocol_out)
 
 
 if __name__ == "__main__":

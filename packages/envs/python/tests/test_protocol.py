@@ -1,12 +1,15 @@
 """Codec tests (stdlib unittest; run from packages/envs/python: ``python -m unittest discover tests``)."""
 
 import io
+import os
+import socket
 import struct
+import threading
 import unittest
 
 import numpy as np
 
-from mempo_envs.protocol import MAGIC, ProtocolError, decode_arrays, encode_frame, read_frame
+from mempo_envs.protocol import MAGIC, FrameWriter, ProtocolError, decode_arrays, encode_frame, read_frame
 
 
 def roundtrip(header, arrays):
@@ -45,6 +48,37 @@ class ProtocolTest(unittest.TestCase):
     def test_rejects_oversized_header(self):
         with self.assertRaisesRegex(ProtocolError, "too large"):
             read_frame(io.BytesIO(struct.pack("<III", MAGIC, 1 << 30, 0)))
+
+    def test_frame_writer_resumes_partial_writes_on_a_socket(self):
+        # A 1 MiB frame through a socket with a small send buffer: writev takes it in many pieces.
+        ours, theirs = socket.socketpair()
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        big = np.arange(1 << 20, dtype=np.uint32).astype(np.uint8).reshape(1024, 1024)
+        reader_out = {}
+
+        def read():
+            with os.fdopen(os.dup(theirs.fileno()), "rb", buffering=0) as stream:
+                reader_out["frame"] = read_frame(stream)
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        with os.fdopen(os.dup(ours.fileno()), "wb", buffering=0) as stream:
+            writer = FrameWriter(stream)
+            self.assertIsNotNone(writer.fd)
+            writer.write({"id": 3}, {"big": big, "small": np.array([1.5], np.float32)})
+        thread.join(timeout=10)
+        ours.close()
+        theirs.close()
+        header, payload = reader_out["frame"]
+        got = decode_arrays(header, payload)
+        self.assertEqual(header["id"], 3)
+        np.testing.assert_array_equal(got["big"], big)
+        np.testing.assert_array_equal(got["small"], [1.5])
+
+    def test_header_without_fields_and_names_needing_escapes(self):
+        header, got = roundtrip({}, {'quo"te': np.array([7], np.int32)})
+        self.assertEqual(header["arrays"][0]["name"], 'quo"te')
+        np.testing.assert_array_equal(got['quo"te'], [7])
 
     def test_rejects_unsupported_dtype(self):
         with self.assertRaisesRegex(ValueError, "dtype float64"):

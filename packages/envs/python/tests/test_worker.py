@@ -44,6 +44,48 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(arrays["reward"].dtype, np.float32)
         self.assertEqual(arrays["finalObs"].shape, (0, 7, 7, 3))
 
+    def test_bench_replays_the_clients_seed_and_actions(self):
+        actions = np.random.default_rng(0).integers(0, 3, (40, 2), dtype=np.int32)
+        make = {"id": 1, "op": "make", "family": "minigrid", "envId": "MiniGrid-Empty-5x5-v0", "numEnvs": 2}
+        code, replies = run([
+            (make, {}),
+            ({"id": 2, "op": "reset", "seed": 0}, {}),
+            ({"id": 3, "op": "bench", "seed": 4}, {"actions": actions}),
+            ({"id": 4, "op": "bench", "seed": 4}, {"actions": actions[:, :1]}),
+            ({"id": 5, "op": "bench"}, {"actions": actions}),
+        ])
+        self.assertEqual(code, 0)
+        self.assertEqual(replies[2][0]["steps"], 40)
+        self.assertGreater(replies[2][0]["seconds"], 0)
+        self.assertEqual(replies[3][0]["error"], "bench needs int32 actions of shape [steps, 2]")
+        self.assertEqual(replies[4][0]["error"], "bench needs a non-negative integer seed (got None)")
+
+    def test_make_validates_frames_and_spin(self):
+        make = {"op": "make", "family": "minigrid", "envId": "MiniGrid-Empty-5x5-v0", "numEnvs": 1}
+        _, replies = run([
+            ({**make, "id": 1, "frames": "some"}, {}),
+            ({**make, "id": 2, "spinMicros": -1}, {}),
+            ({**make, "id": 3, "frames": "newest", "spinMicros": 50}, {}),
+        ])
+        self.assertEqual(replies[0][0]["error"], "frames must be 'full' or 'newest' (got 'some')")
+        self.assertEqual(replies[1][0]["error"], "spinMicros must be an integer in 0..100000 (got -1)")
+        # MiniGrid stacks no frames, so it keeps sending whole observations.
+        self.assertEqual(replies[2][0]["frames"], "full")
+
+    def test_atari_newest_frames_are_the_last_block_of_each_stack(self):
+        make = {"id": 1, "op": "make", "family": "atari", "envId": "breakout", "numEnvs": 2,
+                "options": {"stack": 4, "numThreads": 1}}
+        actions = np.array([1, 3], np.int32)
+        _, full = run([(make, {}), ({"id": 2, "op": "reset", "seed": 9}, {}), ({"id": 3, "op": "step"}, {"actions": actions})])
+        _, newest = run([({**make, "frames": "newest"}, {}), ({"id": 2, "op": "reset", "seed": 9}, {}),
+                         ({"id": 3, "op": "step"}, {"actions": actions})])
+        self.assertEqual(newest[0][0]["frames"], "newest")
+        self.assertEqual(newest[0][0]["obsShape"], [4, 84, 84])
+        for reply in (1, 2):
+            self.assertEqual(newest[reply][1]["obs"].shape, (2, 84, 84))
+            np.testing.assert_array_equal(newest[reply][1]["obs"], full[reply][1]["obs"][:, -1])
+        self.assertEqual(newest[2][0]["restartedEnvs"], [])
+
     def test_garbage_on_stdin_ends_the_worker_with_code_3(self):
         self.assertEqual(serve(io.BytesIO(b"not a frame at all"), io.BytesIO()), 3)
 

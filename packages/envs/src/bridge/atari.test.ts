@@ -16,7 +16,7 @@ describe('Atari Breakout through the bridge', () => {
   let flickering: VecEnv;
   beforeAll(async () => {
     [plain, flickering] = await Promise.all([
-      makeAtariEnv({ game: 'breakout', numEnvs: P, stack: 4, numThreads: 1 }),
+      makeAtariEnv({ game: 'breakout', numEnvs: P, stack: 4, numThreads: 1, spinMicros: 50 }),
       makeAtariEnv({ game: 'ALE/Breakout-v5', numEnvs: P, stack: 4, flicker: 0.5, numThreads: 1 }),
     ]);
   });

@@ -52,7 +52,7 @@ export interface AtariEnvArgs extends BridgeOptions {
  * ```
  */
 export async function makeAtariEnv(args: AtariEnvArgs): Promise<VecEnv> {
-  const { game, numEnvs, stack = 4, flicker = 0, flickerSeed = 0, python, startTimeoutMs, callTimeoutMs, ...ale } = args;
+  const { game, numEnvs, stack = 4, flicker = 0, flickerSeed = 0, python, startTimeoutMs, callTimeoutMs, spinMicros, ...ale } = args;
   if (typeof game !== 'string' || game.length === 0) throw new Error(`game must be a ROM name such as 'breakout' (got game=${JSON.stringify(game)})`);
   if (!Number.isInteger(stack) || stack < 1) throw new Error(`stack must be a positive integer (got stack=${stack})`);
   if (!(flicker >= 0 && flicker <= 1)) throw new Error(`flicker must be in [0, 1] (got flicker=${flicker})`);
@@ -63,6 +63,7 @@ export async function makeAtariEnv(args: AtariEnvArgs): Promise<VecEnv> {
     python,
     startTimeoutMs,
     callTimeoutMs,
+    spinMicros,
     // stack 0 asks the worker for bare [84, 84] frames, stacked here after flicker.
     options: { ...ale, stack: flicker > 0 ? 0 : stack },
   });

@@ -1,4 +1,5 @@
 import type { DiscreteActionSpace, EpisodeStats, ObsArray, ObservationSpace, VecEnv, VecStepResult } from '../vecEnv.js';
+import { NewestFrameStacks } from './newestFrameStacks.js';
 import type { Frame } from './protocol.js';
 import { BridgeError, WorkerProcess } from './workerProcess.js';
 
@@ -13,6 +14,11 @@ export interface BridgeOptions {
   startTimeoutMs?: number;
   /** Longest wait for one reset or step reply, in ms (default 30 000). */
   callTimeoutMs?: number;
+  /**
+   * How long the worker polls for the next request before it sleeps, in µs (default 200; 0 sleeps at once).
+   * A sleeping worker costs a wake-up per step; polling costs at most this much CPU per step.
+   */
+  spinMicros?: number;
 }
 
 /** What to ask the worker to build. */
@@ -23,6 +29,11 @@ export interface GymBridgeEnvArgs extends BridgeOptions {
   numEnvs: number;
   /** Family-specific options, passed to the worker as JSON. */
   options?: Record<string, unknown>;
+  /**
+   * How stacked frames cross the bridge: 'newest' (default) sends each env's newest frame and rebuilds the
+   * stacks here; 'full' sends whole stacks. Both give identical observations ('full' is there to check it).
+   */
+  frames?: 'newest' | 'full';
 }
 
 /** Timing of stepping inside the worker alone, with uniform random actions. */
@@ -30,6 +41,9 @@ export interface WorkerBenchResult {
   steps: number;
   seconds: number;
 }
+
+const DEFAULT_SPIN_MICROS = 200;
+const MAX_SPIN_MICROS = 100_000;
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
@@ -56,6 +70,8 @@ export class GymBridgeEnv implements VecEnv {
   readonly observationSpace: ObservationSpace;
   readonly actionSpace: DiscreteActionSpace;
   private readonly obsSize: number;
+  /** Present when the worker sends only the newest frame of each stack. */
+  private readonly stacks: NewestFrameStacks | null;
   private closed = false;
 
   private constructor(
@@ -64,11 +80,13 @@ export class GymBridgeEnv implements VecEnv {
     numEnvs: number,
     obsShape: number[],
     numActions: number,
+    newestFramesOnly: boolean,
   ) {
     this.numEnvs = numEnvs;
     this.observationSpace = { shape: obsShape, dtype: 'uint8' };
     this.actionSpace = { kind: 'discrete', n: numActions };
     this.obsSize = obsShape.reduce((a, b) => a * b, 1);
+    this.stacks = newestFramesOnly ? new NewestFrameStacks(numEnvs, obsShape[0]!, this.obsSize / obsShape[0]!) : null;
   }
 
   /** Starts a worker and builds the envs in it; rejects with a one-line fix for setup problems. */
@@ -76,19 +94,30 @@ export class GymBridgeEnv implements VecEnv {
     const numEnvs = positiveInt('numEnvs', args.numEnvs, 1);
     const startTimeoutMs = positiveInt('startTimeoutMs', args.startTimeoutMs, 60_000);
     const callTimeoutMs = positiveInt('callTimeoutMs', args.callTimeoutMs, 30_000);
+    if (args.frames !== undefined && args.frames !== 'newest' && args.frames !== 'full')
+      throw new Error(`frames must be 'newest' or 'full' (got frames=${JSON.stringify(args.frames)})`);
+    const spinMicros = args.spinMicros ?? DEFAULT_SPIN_MICROS;
+    if (!Number.isInteger(spinMicros) || spinMicros < 0 || spinMicros > MAX_SPIN_MICROS)
+      throw new Error(`spinMicros must be an integer in 0..${MAX_SPIN_MICROS} (got spinMicros=${args.spinMicros})`);
     const worker = new WorkerProcess({ label: `${args.envId} worker`, python: args.python });
     try {
       const reply = await worker.request(
         'make',
-        { family: args.family, envId: args.envId, numEnvs, options: args.options ?? {} },
+        { family: args.family, envId: args.envId, numEnvs, spinMicros, frames: args.frames ?? 'newest', options: args.options ?? {} },
         {},
         startTimeoutMs,
       );
       const shape = reply.header.obsShape;
       const numActions = reply.header.numActions;
-      if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s > 0) || !Number.isInteger(numActions))
+      const frames = reply.header.frames;
+      if (
+        !Array.isArray(shape) ||
+        !shape.every((s) => Number.isInteger(s) && s > 0) ||
+        !Number.isInteger(numActions) ||
+        (frames !== 'full' && frames !== 'newest')
+      )
         throw new BridgeError(`${worker.label}: malformed 'make' reply ${JSON.stringify(reply.header)}`, 'protocol');
-      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], numActions as number);
+      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], numActions as number, frames === 'newest');
     } catch (err) {
       await worker.close();
       throw err;
@@ -105,7 +134,8 @@ export class GymBridgeEnv implements VecEnv {
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
       throw new Error(`seed must be a non-negative integer (got seed=${seed})`);
     const reply = await this.worker.request('reset', { seed: seed ?? null }, {}, this.callTimeoutMs);
-    return this.obsOf(reply, 'obs', this.numEnvs);
+    const obs = this.obsOf(reply, 'obs', this.numEnvs);
+    return this.stacks ? this.stacks.reset(obs) : obs;
   }
 
   async step(actions: Int32Array): Promise<VecStepResult> {
@@ -119,10 +149,17 @@ export class GymBridgeEnv implements VecEnv {
     const reply = await this.worker.request('step', {}, { actions: { data: actions, shape: [actions.length] } }, this.callTimeoutMs);
     const finalEnvs = reply.header.finalEnvs as number[];
     const finalObsAll = this.obsOf(reply, 'finalObs', finalEnvs.length);
-    const finalObs = new Map<number, ObsArray>();
-    finalEnvs.forEach((env, k) => finalObs.set(env, finalObsAll.subarray(k * this.obsSize, (k + 1) * this.obsSize)));
+    let obs = this.obsOf(reply, 'obs', this.numEnvs);
+    let finalObs = new Map<number, ObsArray>();
+    if (this.stacks) {
+      const restarted = reply.header.restartedEnvs;
+      if (!Array.isArray(restarted)) throw new BridgeError(`${this.worker.label}: step reply lacks restartedEnvs`, 'protocol');
+      ({ obs, finalObs } = this.stacks.step(obs, finalEnvs, finalObsAll, restarted as number[]));
+    } else {
+      finalEnvs.forEach((env, k) => finalObs.set(env, finalObsAll.subarray(k * this.obsSize, (k + 1) * this.obsSize)));
+    }
     return {
-      obs: this.obsOf(reply, 'obs', this.numEnvs),
+      obs,
       reward: array(reply, 'reward', Float32Array),
       terminated: array(reply, 'terminated', Uint8Array),
       truncated: array(reply, 'truncated', Uint8Array),
@@ -131,13 +168,23 @@ export class GymBridgeEnv implements VecEnv {
   }
 
   /**
-   * Steps `steps` times with uniform random actions inside the worker, with no messages in between: the
-   * baseline against which the bridge's overhead is measured. Leaves the envs mid-episode.
+   * Resets with `seed` and steps through `actions` (`steps × numEnvs`, row-major) inside the worker, with no
+   * messages in between: the baseline against which the bridge's overhead is measured. Resetting with the
+   * same seed and stepping the same actions through the bridge replays the same episodes, so the two
+   * timings cover the same work. Leaves the envs mid-episode.
    */
-  async benchmarkWorker(steps: number, seed = 0): Promise<WorkerBenchResult> {
+  async benchmarkWorker(actions: Int32Array, seed: number): Promise<WorkerBenchResult> {
     this.assertOpen('benchmarkWorker');
-    positiveInt('steps', steps, 1);
-    const reply = await this.worker.request('bench', { steps, seed }, {}, this.callTimeoutMs + steps * 1000);
+    const steps = actions.length / this.numEnvs;
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new Error(`actions must hold steps × numEnvs=${this.numEnvs} values (got ${actions.length})`);
+    if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer (got seed=${seed})`);
+    const reply = await this.worker.request(
+      'bench',
+      { seed },
+      { actions: { data: actions, shape: [steps, this.numEnvs] } },
+      this.callTimeoutMs + steps * 1000,
+    );
     return { steps: reply.header.steps as number, seconds: reply.header.seconds as number };
   }
 
@@ -153,8 +200,9 @@ export class GymBridgeEnv implements VecEnv {
 
   private obsOf(reply: Frame, name: string, rows: number): Uint8Array {
     const obs = array(reply, name, Uint8Array);
-    if (obs.length !== rows * this.obsSize)
-      throw new BridgeError(`${this.worker.label}: reply array '${name}' has ${obs.length} values, expected ${rows * this.obsSize}`, 'protocol');
+    const rowSize = this.stacks ? this.stacks.frameSize : this.obsSize;
+    if (obs.length !== rows * rowSize)
+      throw new BridgeError(`${this.worker.label}: reply array '${name}' has ${obs.length} values, expected ${rows * rowSize}`, 'protocol');
     return obs;
   }
 }

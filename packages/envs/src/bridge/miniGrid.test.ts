@@ -92,5 +92,8 @@ describe('MiniGrid through the bridge', () => {
     await expect(makeMiniGridEnv({ envId: 'Breakout', numEnvs: 1 })).rejects.toThrow(
       `envId must be a MiniGrid id such as 'MiniGrid-Empty-5x5-v0' (got envId="Breakout")`,
     );
+    await expect(makeMiniGridEnv({ envId: 'MiniGrid-Empty-5x5-v0', numEnvs: 1, spinMicros: 0.5 })).rejects.toThrow(
+      'spinMicros must be an integer in 0..100000 (got spinMicros=0.5)',
+    );
   });
 });

@@ -27,6 +27,19 @@ describe('bridge protocol', () => {
     }
   });
 
+  it('gives each frame arrays of its own, whatever the chunk held', () => {
+    const frame = encodeFrame({ id: 1 }, arrays);
+    const reader = new FrameReader();
+    const [a, b] = reader.push(Buffer.concat([frame, frame]));
+    const obsA = a!.arrays.get('obs')!.data;
+    const obsB = b!.arrays.get('obs')!.data;
+    obsA[0] = 99;
+    expect(obsB[0]).toBe(0);
+    expect(obsA.buffer).not.toBe(obsB.buffer);
+    // The float array is viewed in place, at an aligned offset of the frame's own payload buffer.
+    expect(a!.arrays.get('reward')!.data.buffer).toBe(obsA.buffer);
+  });
+
   it('places arrays at 8-byte aligned offsets', () => {
     const frame = encodeFrame({}, arrays);
     const headerLen = frame.readUInt32LE(4);

@@ -26,7 +26,7 @@ interface ArraySpec {
   offset: number;
 }
 
-/** A decoded frame: its JSON header and its arrays (copied out of the receive buffer). */
+/** A decoded frame: its JSON header and its arrays (views of a payload buffer owned by this frame). */
 export interface Frame {
   header: Record<string, unknown>;
   arrays: Map<string, { data: WireArray; shape: number[] }>;
@@ -70,16 +70,22 @@ export function encodeFrame(
   return frame;
 }
 
-function decodeFrame(headBytes: Buffer, payload: Buffer): Frame {
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function parseHeader(bytes: Uint8Array): Record<string, unknown> {
   let header: unknown;
   try {
-    header = JSON.parse(headBytes.toString('utf8'));
+    header = JSON.parse(textDecoder.decode(bytes));
   } catch (err) {
     throw new ProtocolError(`frame header is not JSON (${(err as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     throw new ProtocolError('frame header is not a JSON object');
-  const record = header as Record<string, unknown>;
+  return header as Record<string, unknown>;
+}
+
+/** Views the payload's arrays in place; `payload` starts at offset 0 of its own buffer, so every offset is aligned. */
+function viewArrays(record: Record<string, unknown>, payload: Uint8Array<ArrayBuffer>): Frame['arrays'] {
   const specs = record.arrays ?? [];
   if (!Array.isArray(specs)) throw new ProtocolError('frame header field arrays is not a list');
   const arrays: Frame['arrays'] = new Map();
@@ -92,53 +98,81 @@ function decodeFrame(headBytes: Buffer, payload: Buffer): Frame {
     const bytes = count * ctor.BYTES_PER_ELEMENT;
     if (raw.offset + bytes > payload.length)
       throw new ProtocolError(`frame array ${raw.name} (${bytes} B at ${raw.offset}) overruns the payload`);
-    // Copy into a fresh, aligned buffer: callers keep the arrays while the receive buffer is reused.
-    const data = new ctor(count);
-    new Uint8Array(data.buffer).set(payload.subarray(raw.offset, raw.offset + bytes));
-    arrays.set(raw.name, { data, shape: raw.shape });
+    arrays.set(raw.name, { data: new ctor(payload.buffer, payload.byteOffset + raw.offset, count), shape: raw.shape });
   }
   delete record.arrays;
-  return { header: record, arrays };
+  return arrays;
 }
 
-/** Cuts a byte stream into frames; `push` returns every frame completed by the new chunk. */
+/**
+ * Cuts a byte stream into frames; `push` returns every frame completed by the new chunk.
+ *
+ * Each frame's bytes are copied once, as they arrive, into buffers owned by that frame alone: the arrays of
+ * a returned frame are views of its own payload buffer, which callers may keep (a stacked Atari batch is
+ * 220 KiB: joining the stream's 64 KiB chunks first and then copying each array out would copy it twice).
+ */
 export class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly prefix = new Uint8Array(PREFIX_BYTES);
+  private readonly prefixView = new DataView(this.prefix.buffer);
+  /** Bytes of the current frame received so far, prefix included. */
+  private received = 0;
+  private header: Uint8Array | null = null;
+  private payload: Uint8Array<ArrayBuffer> | null = null;
 
-  push(chunk: Buffer): Frame[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+  push(chunk: Uint8Array): Frame[] {
     const frames: Frame[] = [];
-    for (;;) {
-      if (this.buffered < PREFIX_BYTES) return frames;
-      const head = this.peek(PREFIX_BYTES);
-      const magic = head.readUInt32LE(0);
-      if (magic !== FRAME_MAGIC) {
-        const text = JSON.stringify(this.peek(Math.min(this.buffered, 40)).toString('latin1'));
-        throw new ProtocolError(`reply does not start with a frame (got ${text})`);
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.received < PREFIX_BYTES) {
+        const n = Math.min(PREFIX_BYTES - this.received, chunk.length - at);
+        this.prefix.set(chunk.subarray(at, at + n), this.received);
+        this.received += n;
+        at += n;
+        if (this.received === PREFIX_BYTES) {
+          this.startFrame(chunk.subarray(at));
+          if (this.header!.length + this.payload!.length === 0) frames.push(this.finishFrame());
+        }
+        continue;
       }
-      const headerLen = head.readUInt32LE(4);
-      const payloadLen = head.readUInt32LE(8);
-      if (headerLen > MAX_HEADER_BYTES || payloadLen > MAX_PAYLOAD_BYTES)
-        throw new ProtocolError(`reply frame too large (header ${headerLen} B, payload ${payloadLen} B)`);
-      const total = PREFIX_BYTES + headerLen + payloadLen;
-      if (this.buffered < total) return frames;
-      const all = this.take(total);
-      const headerEnd = PREFIX_BYTES + headerLen;
-      frames.push(decodeFrame(all.subarray(PREFIX_BYTES, headerEnd), all.subarray(headerEnd)));
+      const header = this.header!;
+      const payload = this.payload!;
+      const offset = this.received - PREFIX_BYTES;
+      if (offset < header.length) {
+        const n = Math.min(header.length - offset, chunk.length - at);
+        header.set(chunk.subarray(at, at + n), offset);
+        this.received += n;
+        at += n;
+      } else {
+        const n = Math.min(payload.length - (offset - header.length), chunk.length - at);
+        payload.set(chunk.subarray(at, at + n), offset - header.length);
+        this.received += n;
+        at += n;
+      }
+      if (this.received === PREFIX_BYTES + header.length + payload.length) frames.push(this.finishFrame());
     }
+    return frames;
   }
 
-  private peek(n: number): Buffer {
-    if (this.chunks[0]!.length < n) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0]!.subarray(0, n);
+  private startFrame(rest: Uint8Array): void {
+    const magic = this.prefixView.getUint32(0, true);
+    if (magic !== FRAME_MAGIC) {
+      const seen = Buffer.concat([this.prefix, rest.subarray(0, 40 - PREFIX_BYTES)]).toString('latin1');
+      throw new ProtocolError(`reply does not start with a frame (got ${JSON.stringify(seen)})`);
+    }
+    const headerLen = this.prefixView.getUint32(4, true);
+    const payloadLen = this.prefixView.getUint32(8, true);
+    if (headerLen > MAX_HEADER_BYTES || payloadLen > MAX_PAYLOAD_BYTES)
+      throw new ProtocolError(`reply frame too large (header ${headerLen} B, payload ${payloadLen} B)`);
+    this.header = new Uint8Array(headerLen);
+    this.payload = new Uint8Array(payloadLen);
   }
 
-  private take(n: number): Buffer {
-    const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = joined.length > n ? [joined.subarray(n)] : [];
-    this.buffered -= n;
-    return joined.subarray(0, n);
+  private finishFrame(): Frame {
+    const header = parseHeader(this.header!);
+    const arrays = viewArrays(header, this.payload!);
+    this.received = 0;
+    this.header = null;
+    this.payload = null;
+    return { header, arrays };
   }
 }

@@ -118,7 +118,13 @@ describe('bridge failure behaviour', () => {
 
 // The orphan checks need a separate Node process that loads the bridge: it runs the bridge sources
 // transpiled to plain JS, laid out like the package so the worker's Python folder resolves the same way.
-const BRIDGE_SOURCES = ['pythonRuntime.ts', 'bridge/protocol.ts', 'bridge/workerProcess.ts', 'bridge/gymBridgeEnv.ts'];
+const BRIDGE_SOURCES = [
+  'pythonRuntime.ts',
+  'bridge/protocol.ts',
+  'bridge/workerProcess.ts',
+  'bridge/newestFrameStacks.ts',
+  'bridge/gymBridgeEnv.ts',
+];
 const CHILD = `
 import { GymBridgeEnv } from './src/bridge/gymBridgeEnv.js';
 const env = await GymBridgeEnv.create({ family: 'minigrid', envId: 'MiniGrid-Empty-5x5-v0', numEnvs: 1 });

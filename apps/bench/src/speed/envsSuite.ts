@@ -35,9 +35,14 @@ export interface EnvsResult {
   workerStepsPerSec: number;
   /** Time the bridge adds per step, in % of the worker-alone time: the median over rounds (issue target: < 10). */
   overheadPct: number;
+  /** Median round trip of an empty request and reply, in µs: the bridge's fixed cost per message. */
+  pingMicros: number;
   /** The overhead of each timed round, in %. */
   roundOverheadPct: number[];
 }
+
+/** Empty round trips timed per case. */
+const PINGS = 2000;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -83,6 +88,12 @@ export async function runEnvsSuite(
         bridge.push(b);
         worker.push(w);
       }
+      const pings: number[] = [];
+      for (let i = 0; i < PINGS; i++) {
+        const start = performance.now();
+        await env.ping();
+        pings.push((performance.now() - start) * 1000);
+      }
       const envSteps = steps * env.numEnvs;
       const roundOverheadPct = bridge.map((b, i) => ((b - worker[i]!) / worker[i]!) * 100);
       results.push({
@@ -92,6 +103,7 @@ export async function runEnvsSuite(
         bridgeStepsPerSec: envSteps / median(bridge),
         workerStepsPerSec: envSteps / median(worker),
         overheadPct: median(roundOverheadPct),
+        pingMicros: median(pings),
         roundOverheadPct,
       });
     } finally {
@@ -108,8 +120,14 @@ export function envsTable(results: EnvsResult[]): string {
     Math.round(r.bridgeStepsPerSec).toLocaleString('en-US'),
     Math.round(r.workerStepsPerSec).toLocaleString('en-US'),
     `${r.overheadPct.toFixed(1)} %`,
+    `${Math.min(...r.roundOverheadPct).toFixed(0)} to ${Math.max(...r.roundOverheadPct).toFixed(0)} %`,
+    `${Math.round(r.pingMicros)} µs`,
   ]);
-  return markdownTable([['env (batch)', 'bridge steps/s', 'worker-alone steps/s', 'bridge overhead'], ...rows], {
-    align: ['l', 'r', 'r', 'r'],
-  });
+  return markdownTable(
+    [
+      ['env (batch)', 'bridge steps/s', 'worker-alone steps/s', 'bridge overhead (median round)', 'rounds', 'empty round trip'],
+      ...rows,
+    ],
+    { align: ['l', 'r', 'r', 'r', 'r', 'r'] },
+  );
 }

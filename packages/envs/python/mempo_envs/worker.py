@@ -2,8 +2,9 @@
 diagnostics to stderr, and exits when stdin closes (spec/envs.md, "Gymnasium bridge").
 
 Requests carry ``id`` and ``op``; replies echo ``id`` with ``ok: true`` and the result, or ``ok: false`` with
-``kind`` and a one-line ``error``. Ops: ``make`` {family, envId, numEnvs, options}, ``reset`` {seed},
-``step`` (array ``actions`` int32 [P]), ``bench`` {steps, seed} (times stepping inside the worker alone).
+``kind`` and a one-line ``error``. Ops: ``make`` {family, envId, numEnvs, options, frames, spinMicros},
+``reset`` {seed}, ``step`` (array ``actions`` int32 [P]), ``bench`` {seed} (array ``actions`` int32 [T, P]:
+times stepping them inside the worker alone), ``ping`` (an empty reply: the cost of one message).
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class Worker:
         from .batches import WorkerError, make_batch
 
         op = header.get("op")
+        if op == "ping":
+            return {}, {}
         if op == "make":
             if self.batch is not None:
                 raise WorkerError("bad_request", "this worker already hosts an env: start a new worker")

@@ -60,6 +60,10 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(replies[3][0]["error"], "bench needs int32 actions of shape [steps, 2]")
         self.assertEqual(replies[4][0]["error"], "bench needs a non-negative integer seed (got None)")
 
+    def test_ping_answers_before_make(self):
+        _, replies = run([({"id": 1, "op": "ping"}, {})])
+        self.assertEqual(replies[0][0], {"ok": True, "id": 1, "arrays": []})
+
     def test_make_validates_frames_and_spin(self):
         make = {"op": "make", "family": "minigrid", "envId": "MiniGrid-Empty-5x5-v0", "numEnvs": 1}
         _, replies = run([

@@ -15,7 +15,7 @@ export interface BridgeOptions {
   /** Longest wait for one reset or step reply, in ms (default 30 000). */
   callTimeoutMs?: number;
   /**
-   * How long the worker polls for the next request before it sleeps, in µs (default 200; 0 sleeps at once).
+   * How long the worker polls for the next request before it sleeps, in µs (default 500; 0 sleeps at once).
    * A sleeping worker costs a wake-up per step; polling costs at most this much CPU per step.
    */
   spinMicros?: number;
@@ -42,7 +42,7 @@ export interface WorkerBenchResult {
   seconds: number;
 }
 
-const DEFAULT_SPIN_MICROS = 200;
+const DEFAULT_SPIN_MICROS = 500;
 const MAX_SPIN_MICROS = 100_000;
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -186,6 +186,12 @@ export class GymBridgeEnv implements VecEnv {
       this.callTimeoutMs + steps * 1000,
     );
     return { steps: reply.header.steps as number, seconds: reply.header.seconds as number };
+  }
+
+  /** One empty request and reply: what a message costs the bridge without any env work. */
+  async ping(): Promise<void> {
+    this.assertOpen('ping');
+    await this.worker.request('ping', {}, {}, this.callTimeoutMs);
   }
 
   /** Stops the worker and releases its envs; later calls reject. Safe to call twice. */

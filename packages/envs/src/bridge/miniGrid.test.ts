@@ -77,6 +77,7 @@ describe('MiniGrid through the bridge', () => {
   });
 
   it('rejects bad actions before they reach the worker', async () => {
+    await empty.ping();
     await empty.reset(0);
     await expect(empty.step(new Int32Array([0]))).rejects.toThrow('actions must have length numEnvs=2 (got 1)');
     await expect(empty.step(new Int32Array([0, 7]))).rejects.toThrow('each action must be in 0..6 (got 7)');

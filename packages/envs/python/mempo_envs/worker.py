@@ -32,13 +32,15 @@ def _die_with_parent() -> None:
 
 
 class RequestWait:
-    """Waits for the next request on a file descriptor: polls for up to ``spin_seconds`` before blocking.
+    """Waits for the next request on a file descriptor, polling for up to ``spin_seconds`` before blocking
+    when the client has lately answered that fast.
 
-    The client answers a step reply with the next step within about 100 µs when it only picks actions. A
-    worker asleep in ``read`` costs a wake-up on each request (about 40 µs on a 2-vCPU VM, where an idle
-    vCPU halts), and the client pays for waking it inside its own ``write``; polling a little longer than the
-    client's turnaround avoids both, for at most ``spin_seconds`` of CPU per step (set by ``make``'s
-    ``spinMicros``; 0 always blocks at once).
+    A client that only picks actions sends the next step within about 100 µs of a reply. A worker asleep in
+    ``read`` costs a wake-up on each request (about 40 µs on a 2-vCPU VM, where an idle vCPU halts), and
+    the client pays for waking it inside its own ``write``; polling avoids both (``GymBridgeEnv.ping`` halves,
+    ``nx run bench:speed --suite envs``). A client that runs a policy network between steps answers after
+    milliseconds, and polling would only burn CPU: so the worker polls only while the client's last answer
+    came within the window, and otherwise blocks at once (``make``'s ``spinMicros``; 0 never polls).
     """
 
     def __init__(self, stream) -> None:
@@ -51,14 +53,23 @@ class RequestWait:
             self.poller = select.poll()
             self.poller.register(fd, select.POLLIN)
         self.spin_seconds = 0.0
+        # How long the client took to send the previous request after the previous reply.
+        self.last_wait = 0.0
 
     def __call__(self) -> None:
         if self.poller is None or self.spin_seconds <= 0:
             return
-        deadline = time.perf_counter() + self.spin_seconds
-        while not self.poller.poll(0):
-            if time.perf_counter() >= deadline:
+        start = time.perf_counter()
+        if self.last_wait <= self.spin_seconds:
+            deadline = start + self.spin_seconds
+            while not self.poller.poll(0):
+                if time.perf_counter() >= deadline:
+                    break
+            else:
+                self.last_wait = time.perf_counter() - start
                 return
+        self.poller.poll()
+        self.last_wait = time.perf_counter() - start
 
 
 class Worker:

@@ -1,12 +1,16 @@
 """Worker request handling over in-memory streams (no subprocess)."""
 
 import io
+import os
+import socket
+import threading
+import time
 import unittest
 
 import numpy as np
 
 from mempo_envs.protocol import decode_arrays, encode_frame, read_frame
-from mempo_envs.worker import serve
+from mempo_envs.worker import RequestWait, serve
 
 
 def run(requests):
@@ -89,6 +93,31 @@ class WorkerTest(unittest.TestCase):
             self.assertEqual(newest[reply][1]["obs"].shape, (2, 84, 84))
             np.testing.assert_array_equal(newest[reply][1]["obs"], full[reply][1]["obs"][:, -1])
         self.assertEqual(newest[2][0]["restartedEnvs"], [])
+
+    def test_request_wait_polls_only_for_a_client_that_answered_fast(self):
+        ours, theirs = socket.socketpair()
+        with os.fdopen(os.dup(theirs.fileno()), "rb", buffering=0) as stream:
+            wait = RequestWait(stream)
+            wait.spin_seconds = 0.05
+
+            def wait_for_late_request():
+                # The request comes after 150 ms: CPU time shows whether the wait polled or slept.
+                sender = threading.Timer(0.15, lambda: ours.send(b"x"))
+                sender.start()
+                cpu = time.process_time()
+                wait()
+                cpu = time.process_time() - cpu
+                sender.join()
+                stream.read(1)
+                return cpu
+
+            polled = wait_for_late_request()  # the client has not been slow yet: poll 50 ms, then sleep
+            self.assertGreater(wait.last_wait, 0.1)
+            slept = wait_for_late_request()  # it was slow last time: sleep at once
+        ours.close()
+        theirs.close()
+        self.assertGreater(polled, 0.03)
+        self.assertLess(slept, 0.01)
 
     def test_garbage_on_stdin_ends_the_worker_with_code_3(self):
         self.assertEqual(serve(io.BytesIO(b"not a frame at all"), io.BytesIO()), 3)

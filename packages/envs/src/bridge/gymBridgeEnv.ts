@@ -16,7 +16,8 @@ export interface BridgeOptions {
   callTimeoutMs?: number;
   /**
    * How long the worker polls for the next request before it sleeps, in µs (default 500; 0 sleeps at once).
-   * A sleeping worker costs a wake-up per step; polling costs at most this much CPU per step.
+   * A sleeping worker costs a wake-up per step. The worker polls only while this client's last request came
+   * within the window, so a client that runs a policy network between steps costs it no polling.
    */
   spinMicros?: number;
 }

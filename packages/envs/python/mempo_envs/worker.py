@@ -37,8 +37,8 @@ class RequestWait:
 
     A client that only picks actions sends the next step within about 100 µs of a reply. A worker asleep in
     ``read`` costs a wake-up on each request (about 40 µs on a 2-vCPU VM, where an idle vCPU halts), and
-    the client pays for waking it inside its own ``write``; polling avoids both (``GymBridgeEnv.ping`` halves,
-    ``nx run bench:speed --suite envs``). A client that runs a policy network between steps answers after
+    the client pays for waking it inside its own ``write``; polling avoids both, and halves the empty round
+    trip that ``GymBridgeEnv.ping`` times (``nx run bench:speed --suite envs``). A client that runs a policy network between steps answers after
     milliseconds, and polling would only burn CPU: so the worker polls only while the client's last answer
     came within the window, and otherwise blocks at once (``make``'s ``spinMicros``; 0 never polls).
     """
@@ -155,6 +155,8 @@ class Worker:
         n = self.batch.num_envs
         if actions is None or actions.ndim != 2 or actions.shape[1] != n or actions.shape[0] < 1:
             raise WorkerError("bad_request", f"bench needs int32 actions of shape [steps, {n}]")
+        if actions.min() < 0 or actions.max() >= self.batch.num_actions:
+            raise WorkerError("bad_option", f"actions must be in 0..{self.batch.num_actions - 1}")
         self.batch.reset(seed)
         step = self.batch.step
         start = time.perf_counter()

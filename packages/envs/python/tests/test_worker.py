@@ -57,12 +57,14 @@ class WorkerTest(unittest.TestCase):
             ({"id": 3, "op": "bench", "seed": 4}, {"actions": actions}),
             ({"id": 4, "op": "bench", "seed": 4}, {"actions": actions[:, :1]}),
             ({"id": 5, "op": "bench"}, {"actions": actions}),
+            ({"id": 6, "op": "bench", "seed": 4}, {"actions": actions + 5}),
         ])
         self.assertEqual(code, 0)
         self.assertEqual(replies[2][0]["steps"], 40)
         self.assertGreater(replies[2][0]["seconds"], 0)
         self.assertEqual(replies[3][0]["error"], "bench needs int32 actions of shape [steps, 2]")
         self.assertEqual(replies[4][0]["error"], "bench needs a non-negative integer seed (got None)")
+        self.assertEqual(replies[5][0]["error"], "actions must be in 0..6")
 
     def test_ping_answers_before_make(self):
         _, replies = run([({"id": 1, "op": "ping"}, {})])

@@ -156,8 +156,7 @@ class AtariBatch:
                 "unknown_env",
                 f"unknown Atari game '{game}': use a ROM name such as 'breakout', 'pong' or 'ALE/Breakout-v5'",
             )
-        # stack 0: one frame without a stack axis, for the client's own stacking after flicker (spec/envs.md).
-        stack = _require_int(options, "stack", 4, 0)
+        stack = _require_int(options, "stack", 4, 1)
         self.clip = _require_bool(options, "rewardClipping", True)
         sticky = options.get("repeatActionProbability", 0.0)
         if not isinstance(sticky, (int, float)) or not 0 <= sticky <= 1:
@@ -165,7 +164,7 @@ class AtariBatch:
         self.env = AtariVectorEnv(
             rom,
             num_envs,
-            stack_num=max(stack, 1),
+            stack_num=stack,
             frameskip=_require_int(options, "frameskip", 4, 1),
             noop_max=_require_int(options, "noopMax", 30, 0),
             maxpool=_require_bool(options, "maxPool", True),
@@ -181,7 +180,7 @@ class AtariBatch:
         )
         self.num_envs = num_envs
         self.stacked_frames = stack if stack >= 2 else 0
-        self.obs_shape = tuple(self.env.single_observation_space.shape)[(1 if stack == 0 else 0):]
+        self.obs_shape = tuple(self.env.single_observation_space.shape)
         self.num_actions = int(self.env.single_action_space.n)
         self.lives = np.zeros(num_envs, dtype=np.int32)
         self.env_order = np.arange(num_envs)

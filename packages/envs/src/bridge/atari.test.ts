@@ -65,26 +65,51 @@ describe('Atari Breakout through the bridge', () => {
     for (const g of games) expect(g.gameScore).toBeGreaterThanOrEqual(g.return);
   });
 
-  it('flickers the newest frame at rate ≈ p and never a reset frame', async () => {
-    await flickering.reset(2);
+  it('flickers the newest frame at rate ≈ p before stacking, never a reset frame, and stacks like ALE', async () => {
+    // The same games with and without flicker: every frame of a flickered stack is the unflickered one or
+    // zeros, and the zeroed frames move through the stack as ALE's frames do, also across lost lives.
+    await Promise.all([plain.reset(2), flickering.reset(2)]);
     const rng = new Random32(2);
+    const zeroedSlots = Array.from({ length: P }, () => [false, false, false, false]);
     let zeroed = 0;
-    let steps = 0;
-    for (let t = 0; t < 400; t++) {
-      const r = await flickering.step(randomActions(rng, 4));
+    let draws = 0;
+    let lifeLosses = 0;
+    const sameStack = (flick: Uint8Array, base: Uint8Array, slots: boolean[]) =>
+      slots.every((z, j) => {
+        const f = flick.subarray(j * FRAME, (j + 1) * FRAME);
+        return z ? f.every((v) => v === 0) : Buffer.from(f).equals(Buffer.from(base.subarray(j * FRAME, (j + 1) * FRAME)));
+      });
+    for (let t = 0; t < 600; t++) {
+      const actions = randomActions(rng, 4);
+      const [a, b] = await Promise.all([plain.step(actions), flickering.step(actions)]);
+      expect(Array.from(b.reward)).toEqual(Array.from(a.reward));
+      expect(Array.from(b.terminated)).toEqual(Array.from(a.terminated));
       for (let i = 0; i < P; i++) {
-        const newest = r.obs.subarray((i * 4 + 3) * FRAME, (i * 4 + 4) * FRAME);
-        const blank = newest.every((v) => v === 0);
-        if (r.terminated[i] || r.truncated[i]) {
-          expect(blank).toBe(false);
+        const stack = b.obs.subarray(i * 4 * FRAME, (i + 1) * 4 * FRAME);
+        const newestBlank = stack.subarray(3 * FRAME).every((v) => v === 0);
+        const slots = zeroedSlots[i]!;
+        if (a.terminated[i] || a.truncated[i]) {
+          const final = b.info.finalObs.get(i)!;
+          const finalBlank = final.subarray(3 * FRAME).every((v) => v === 0);
+          draws++;
+          if (finalBlank) zeroed++;
+          expect(sameStack(final, a.info.finalObs.get(i)!, [...slots.slice(1), finalBlank])).toBe(true);
+          // The returned frame starts the next episode: never zeroed.
+          expect(newestBlank).toBe(false);
+          const gameOver = a.info.episodes.some((e) => e.env === i);
+          if (!gameOver) lifeLosses++;
+          zeroedSlots[i] = gameOver ? [false, false, false, false] : [...slots.slice(1), false];
         } else {
-          steps++;
-          if (blank) zeroed++;
+          draws++;
+          if (newestBlank) zeroed++;
+          zeroedSlots[i] = [...slots.slice(1), newestBlank];
         }
+        expect(sameStack(stack, a.obs.subarray(i * 4 * FRAME, (i + 1) * 4 * FRAME), zeroedSlots[i]!)).toBe(true);
       }
     }
-    // p = 0.5 over ~800 draws: standard deviation ≈ 0.018.
-    expect(Math.abs(zeroed / steps - 0.5)).toBeLessThan(0.07);
+    expect(lifeLosses).toBeGreaterThan(2);
+    // p = 0.5 over 1200 draws: standard deviation ≈ 0.014.
+    expect(Math.abs(zeroed / draws - 0.5)).toBeLessThan(0.06);
   });
 
   it('replays the same frames for the same seed', async () => {

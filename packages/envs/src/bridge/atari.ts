@@ -1,6 +1,3 @@
-import type { VecEnv } from '../vecEnv.js';
-import { FlickerWrapper } from '../wrappers/flicker.js';
-import { FrameStack } from '../wrappers/frameStack.js';
 import { GymBridgeEnv, type BridgeOptions } from './gymBridgeEnv.js';
 
 /** Settings of `makeAtariEnv`; defaults are the standard preprocessing of spec/envs.md ("Atari"). */
@@ -12,8 +9,9 @@ export interface AtariEnvArgs extends BridgeOptions {
   /** Frames stacked per observation: 1 for recurrent cores, 4 or 8 for feed-forward baselines. Default 4. */
   stack?: number;
   /**
-   * Flicker probability p (IAM paper: 0.5); default 0 (no flicker). When > 0 the worker sends single
-   * frames, which are flickered and then stacked on the TypeScript side (spec/envs.md, "Flicker").
+   * Flicker probability p (IAM paper: 0.5); default 0 (no flicker). The worker sends each env's newest frame,
+   * which is flickered here and then stacked as ALE stacks (spec/envs.md, "Flicker"), so a run with flicker
+   * sees the same stacks as one without, but for the zeroed frames.
    */
   flicker?: number;
   /** Seed of the flicker stream until the first seeded `reset` (which reseeds it). Default 0. */
@@ -51,12 +49,12 @@ export interface AtariEnvArgs extends BridgeOptions {
  * const obs = await env.reset(0); // Uint8Array [8 * 4 * 84 * 84]
  * ```
  */
-export async function makeAtariEnv(args: AtariEnvArgs): Promise<VecEnv> {
+export async function makeAtariEnv(args: AtariEnvArgs): Promise<GymBridgeEnv> {
   const { game, numEnvs, stack = 4, flicker = 0, flickerSeed = 0, python, startTimeoutMs, callTimeoutMs, spinMicros, ...ale } = args;
   if (typeof game !== 'string' || game.length === 0) throw new Error(`game must be a ROM name such as 'breakout' (got game=${JSON.stringify(game)})`);
   if (!Number.isInteger(stack) || stack < 1) throw new Error(`stack must be a positive integer (got stack=${stack})`);
   if (!(flicker >= 0 && flicker <= 1)) throw new Error(`flicker must be in [0, 1] (got flicker=${flicker})`);
-  const bridge = await GymBridgeEnv.create({
+  return GymBridgeEnv.create({
     family: 'atari',
     envId: game,
     numEnvs,
@@ -64,10 +62,8 @@ export async function makeAtariEnv(args: AtariEnvArgs): Promise<VecEnv> {
     startTimeoutMs,
     callTimeoutMs,
     spinMicros,
-    // stack 0 asks the worker for bare [84, 84] frames, stacked here after flicker.
-    options: { ...ale, stack: flicker > 0 ? 0 : stack },
+    frames: 'newest',
+    flicker: flicker > 0 ? { p: flicker, seed: flickerSeed } : undefined,
+    options: { ...ale, stack },
   });
-  if (flicker === 0) return bridge;
-  // ALE stacks oldest frame first and clears the stack at each (life or game) reset; FrameStack does likewise.
-  return new FrameStack(new FlickerWrapper(bridge, { p: flicker, seed: flickerSeed }), { k: stack, order: 'oldest-first' });
 }

@@ -1,4 +1,5 @@
 import type { DiscreteActionSpace, EpisodeStats, ObsArray, ObservationSpace, VecEnv, VecStepResult } from '../vecEnv.js';
+import { FlickerDraws, type FlickerArgs } from '../wrappers/flicker.js';
 import { NewestFrameStacks } from './newestFrameStacks.js';
 import type { Frame } from './protocol.js';
 import { BridgeError, WorkerProcess } from './workerProcess.js';
@@ -35,6 +36,12 @@ export interface GymBridgeEnvArgs extends BridgeOptions {
    * stacks here; 'full' sends whole stacks. Both give identical observations ('full' is there to check it).
    */
   frames?: 'newest' | 'full';
+  /**
+   * Flicker (spec/envs.md; IAM paper): each step, per env with probability p, the newest frame is zeroed
+   * *before* it enters the stack, never a reset frame. Needs `frames: 'newest'`; the stacks then go on as
+   * ALE's do (across a lost life too), so only the zeroed frames differ from the same run without flicker.
+   */
+  flicker?: FlickerArgs;
 }
 
 /** Timing of stepping inside the worker alone, with uniform random actions. */
@@ -73,6 +80,8 @@ export class GymBridgeEnv implements VecEnv {
   private readonly obsSize: number;
   /** Present when the worker sends only the newest frame of each stack. */
   private readonly stacks: NewestFrameStacks | null;
+  /** Values in one row of the reply's `obs`: a newest frame when `stacks` is present, else a whole observation. */
+  private readonly rowSize: number;
   private closed = false;
 
   private constructor(
@@ -82,12 +91,14 @@ export class GymBridgeEnv implements VecEnv {
     obsShape: number[],
     numActions: number,
     newestFramesOnly: boolean,
+    private readonly flicker: FlickerDraws | null,
   ) {
     this.numEnvs = numEnvs;
     this.observationSpace = { shape: obsShape, dtype: 'uint8' };
     this.actionSpace = { kind: 'discrete', n: numActions };
     this.obsSize = obsShape.reduce((a, b) => a * b, 1);
     this.stacks = newestFramesOnly ? new NewestFrameStacks(numEnvs, obsShape[0]!, this.obsSize / obsShape[0]!) : null;
+    this.rowSize = this.stacks ? this.stacks.frameSize : this.obsSize;
   }
 
   /** Starts a worker and builds the envs in it; rejects with a one-line fix for setup problems. */
@@ -100,6 +111,9 @@ export class GymBridgeEnv implements VecEnv {
     const spinMicros = args.spinMicros ?? DEFAULT_SPIN_MICROS;
     if (!Number.isInteger(spinMicros) || spinMicros < 0 || spinMicros > MAX_SPIN_MICROS)
       throw new Error(`spinMicros must be an integer in 0..${MAX_SPIN_MICROS} (got spinMicros=${args.spinMicros})`);
+    if (args.flicker && args.frames === 'full')
+      throw new Error(`flicker must act before stacking: use frames 'newest' with flicker (got frames="full")`);
+    const flicker = args.flicker ? new FlickerDraws(args.flicker) : null;
     const worker = new WorkerProcess({ label: `${args.envId} worker`, python: args.python });
     try {
       const reply = await worker.request(
@@ -118,7 +132,7 @@ export class GymBridgeEnv implements VecEnv {
         (frames !== 'full' && frames !== 'newest')
       )
         throw new BridgeError(`${worker.label}: malformed 'make' reply ${JSON.stringify(reply.header)}`, 'protocol');
-      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], numActions as number, frames === 'newest');
+      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], numActions as number, frames === 'newest', flicker);
     } catch (err) {
       await worker.close();
       throw err;
@@ -135,6 +149,7 @@ export class GymBridgeEnv implements VecEnv {
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
       throw new Error(`seed must be a non-negative integer (got seed=${seed})`);
     const reply = await this.worker.request('reset', { seed: seed ?? null }, {}, this.callTimeoutMs);
+    if (seed !== undefined) this.flicker?.reseed(seed);
     const obs = this.obsOf(reply, 'obs', this.numEnvs);
     return this.stacks ? this.stacks.reset(obs) : obs;
   }
@@ -151,13 +166,14 @@ export class GymBridgeEnv implements VecEnv {
     const finalEnvs = reply.header.finalEnvs as number[];
     const finalObsAll = this.obsOf(reply, 'finalObs', finalEnvs.length);
     let obs = this.obsOf(reply, 'obs', this.numEnvs);
+    if (this.flicker) this.blankFlickered(obs, finalEnvs, finalObsAll);
     let finalObs = new Map<number, ObsArray>();
     if (this.stacks) {
       const restarted = reply.header.restartedEnvs;
       if (!Array.isArray(restarted)) throw new BridgeError(`${this.worker.label}: step reply lacks restartedEnvs`, 'protocol');
       ({ obs, finalObs } = this.stacks.step(obs, finalEnvs, finalObsAll, restarted as number[]));
     } else {
-      finalEnvs.forEach((env, k) => finalObs.set(env, finalObsAll.subarray(k * this.obsSize, (k + 1) * this.obsSize)));
+      finalEnvs.forEach((env, k) => finalObs.set(env, finalObsAll.subarray(k * this.rowSize, (k + 1) * this.rowSize)));
     }
     return {
       obs,
@@ -207,9 +223,21 @@ export class GymBridgeEnv implements VecEnv {
 
   private obsOf(reply: Frame, name: string, rows: number): Uint8Array {
     const obs = array(reply, name, Uint8Array);
-    const rowSize = this.stacks ? this.stacks.frameSize : this.obsSize;
-    if (obs.length !== rows * rowSize)
-      throw new BridgeError(`${this.worker.label}: reply array '${name}' has ${obs.length} values, expected ${rows * rowSize}`, 'protocol');
+    if (obs.length !== rows * this.rowSize)
+      throw new BridgeError(`${this.worker.label}: reply array '${name}' has ${obs.length} values, expected ${rows * this.rowSize}`, 'protocol');
     return obs;
+  }
+
+  /**
+   * Zeroes this step's flickered frames in the reply, before they are stacked: the newest frame of a
+   * running env, or the final frame of one that ended (its returned frame starts the next episode).
+   */
+  private blankFlickered(frames: Uint8Array, finalEnvs: number[], finalFrames: Uint8Array): void {
+    const F = this.rowSize;
+    for (const env of this.flicker!.draw(this.numEnvs)) {
+      const row = finalEnvs.indexOf(env);
+      if (row >= 0) finalFrames.fill(0, row * F, (row + 1) * F);
+      else frames.fill(0, env * F, (env + 1) * F);
+    }
   }
 }

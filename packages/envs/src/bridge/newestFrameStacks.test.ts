@@ -53,9 +53,12 @@ describe("stacks rebuilt from the worker's newest frames", () => {
     expect(gameOvers).toBeGreaterThan(0);
   });
 
-  it('refuses a bad frames setting', async () => {
+  it('refuses a bad frames setting, and flicker on whole stacks', async () => {
     await expect(
       GymBridgeEnv.create({ family: 'atari', envId: 'breakout', numEnvs: 1, frames: 'all' as 'full' }),
     ).rejects.toThrow(`frames must be 'newest' or 'full' (got frames="all")`);
+    await expect(
+      GymBridgeEnv.create({ family: 'atari', envId: 'breakout', numEnvs: 1, frames: 'full', flicker: { p: 0.5 } }),
+    ).rejects.toThrow(`flicker must act before stacking: use frames 'newest' with flicker (got frames="full")`);
   });
 });

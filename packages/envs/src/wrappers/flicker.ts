@@ -1,7 +1,7 @@
 import { Random32 } from '../random.js';
 import type { DiscreteActionSpace, ObsArray, ObservationSpace, VecEnv, VecStepResult } from '../vecEnv.js';
 
-/** Settings of `FlickerWrapper`. */
+/** Settings of `FlickerWrapper` (and of `makeAtariEnv`'s flicker). */
 export interface FlickerArgs {
   /** Probability that a step's frame is replaced with zeros (IAM paper: 0.5). Default 0.5. */
   p?: number;
@@ -11,6 +11,41 @@ export interface FlickerArgs {
 
 // Keeps the flicker stream apart from the env's own `seed + i` streams when both start from one seed.
 const FLICKER_SALT = 0x0f11c4e5;
+
+/**
+ * The coin flips of flicker (spec/envs.md, "Flicker"): one per env per step whatever happens, from a seeded
+ * stream, so a seeded run replays exactly and the pattern does not depend on when episodes end. Shared by
+ * {@link FlickerWrapper} and the bridged Atari env, which flickers newest frames before it stacks them.
+ */
+export class FlickerDraws {
+  readonly p: number;
+  private rng: Random32;
+
+  constructor(args: FlickerArgs = {}) {
+    const p = args.p ?? 0.5;
+    if (!(p >= 0 && p <= 1)) throw new Error(`flicker p must be in [0, 1] (got p=${args.p})`);
+    const seed = args.seed ?? 0;
+    if (!Number.isInteger(seed)) throw new Error(`flicker seed must be an integer (got seed=${args.seed})`);
+    this.p = p;
+    this.rng = new Random32(seed ^ FLICKER_SALT);
+  }
+
+  /** Restarts the stream from `seed` (a seeded `reset`). */
+  reseed(seed: number): void {
+    this.rng = new Random32(seed ^ FLICKER_SALT);
+  }
+
+  /**
+   * Draws once for each of `numEnvs` envs; returns the envs whose frame of this step is zeroed. For an env
+   * whose episode ended at this step that frame is its final one: the frame returned for it starts the next
+   * episode, and a reset frame is never zeroed.
+   */
+  draw(numEnvs: number): number[] {
+    const blanked: number[] = [];
+    for (let i = 0; i < numEnvs; i++) if (this.rng.next() < this.p) blanked.push(i);
+    return blanked;
+  }
+}
 
 /**
  * Flickering observations (spec/envs.md, "Flicker"; IAM paper): after each step, independently per env,
@@ -28,20 +63,19 @@ const FLICKER_SALT = 0x0f11c4e5;
  * ```
  */
 export class FlickerWrapper implements VecEnv {
-  readonly p: number;
-  private rng: Random32;
+  private readonly draws: FlickerDraws;
   private closed = false;
 
   constructor(
     readonly inner: VecEnv,
     args: FlickerArgs = {},
   ) {
-    const p = args.p ?? 0.5;
-    if (!(p >= 0 && p <= 1)) throw new Error(`flicker p must be in [0, 1] (got p=${args.p})`);
-    const seed = args.seed ?? 0;
-    if (!Number.isInteger(seed)) throw new Error(`flicker seed must be an integer (got seed=${args.seed})`);
-    this.p = p;
-    this.rng = new Random32(seed ^ FLICKER_SALT);
+    this.draws = new FlickerDraws(args);
+  }
+
+  /** The flicker probability. */
+  get p(): number {
+    return this.draws.p;
   }
 
   get numEnvs(): number {
@@ -58,7 +92,7 @@ export class FlickerWrapper implements VecEnv {
 
   async reset(seed?: number): Promise<ObsArray> {
     this.assertOpen('reset');
-    if (seed !== undefined) this.rng = new Random32(seed ^ FLICKER_SALT);
+    if (seed !== undefined) this.draws.reseed(seed);
     return this.inner.reset(seed);
   }
 
@@ -66,8 +100,7 @@ export class FlickerWrapper implements VecEnv {
     this.assertOpen('step');
     const result = await this.inner.step(actions);
     const size = result.obs.length / this.numEnvs;
-    for (let i = 0; i < this.numEnvs; i++) {
-      if (this.rng.next() >= this.p) continue;
+    for (const i of this.draws.draw(this.numEnvs)) {
       if (result.terminated[i] || result.truncated[i]) result.info.finalObs.get(i)?.fill(0);
       else result.obs.fill(0, i * size, (i + 1) * size);
     }

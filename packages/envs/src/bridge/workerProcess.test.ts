@@ -120,6 +120,8 @@ describe('bridge failure behaviour', () => {
 // transpiled to plain JS, laid out like the package so the worker's Python folder resolves the same way.
 const BRIDGE_SOURCES = [
   'pythonRuntime.ts',
+  'random.ts',
+  'wrappers/flicker.ts',
   'bridge/protocol.ts',
   'bridge/workerProcess.ts',
   'bridge/newestFrameStacks.ts',

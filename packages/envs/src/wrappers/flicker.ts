@@ -53,13 +53,13 @@ export class FlickerDraws {
  * after `reset` or an autoreset) are never zeroed; rewards, dones and the game are untouched.
  *
  * Flicker acts on whole per-env observations, so it must wrap a single-frame env and sit *below* any frame
- * stacking: `frameStack(new FlickerWrapper(singleFrameEnv))`. For an env that ended, the draw of that step
- * applies to its `info.finalObs` (the step's own frame) while the returned reset frame stays intact.
- * `reset(seed)` reseeds the flicker stream from `seed`, so a seeded run replays exactly. One draw is made per
- * env per step whatever happens, so the stream does not depend on when episodes end.
+ * stacking: `new FrameStack(new FlickerWrapper(singleFrameEnv), { k })`. For an env that ended, the draw of
+ * that step applies to its `info.finalObs` (the step's own frame) while the returned reset frame stays intact.
+ * `reset(seed)` reseeds the flicker stream from `seed`, so a seeded run replays exactly. Atari needs no
+ * wrapper: `makeAtariEnv({ flicker })` flickers the worker's newest frames before stacking them as ALE does.
  *
  * ```ts
- * const env = new FlickerWrapper(await makeAtariEnv({ game: 'breakout', numEnvs: 8, stack: 1 }), { p: 0.5 });
+ * const env = new FrameStack(new FlickerWrapper(new Warehouse({ numEnvs: 8 }), { p: 0.5 }), { k: 8 });
  * ```
  */
 export class FlickerWrapper implements VecEnv {

@@ -1,0 +1,24 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NativeBinding } from './nativeBackend.js';
+import { encodeSavedModel, type NodeDef } from './tfProto.js';
+
+const TAG = 'serve';
+
+/**
+ * Loads `nodes` as a new TensorFlow session through tfjs-node's SavedModel API and returns its id. The
+ * SavedModel exists on disk only while TensorFlow reads it (a temporary folder, removed before returning), so
+ * compiling leaves no files behind.
+ */
+export function loadGraphSession(binding: NativeBinding, nodes: NodeDef[]): number {
+  const dir = mkdtempSync(join(tmpdir(), 'mempo-graph-'));
+  try {
+    const exportDir = join(dir, 'model');
+    mkdirSync(exportDir);
+    writeFileSync(join(exportDir, 'saved_model.pb'), encodeSavedModel(nodes, TAG));
+    return binding.loadSavedModel(exportDir, TAG);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -2,14 +2,16 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 // The dependency direction of ../shared/DESIGN.md, enforced on every import between workspace packages:
-// core-attention ← rim, iam; envs stands alone; ppo ← core-attention + envs (never a plugin); the bench app
-// composes everything.
+// graph (the tensor engine) sits at the bottom and depends on tfjs only; core-attention ← rim, iam; envs
+// stands alone; ppo ← core-attention + envs (never a plugin); the bench app composes everything. Every layer
+// above graph may use it.
 export const dependencyConstraints = [
-  { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core'] },
+  { sourceTag: 'scope:graph', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:graph'] },
+  { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core', 'scope:graph'] },
   { sourceTag: 'scope:envs', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'scope:ppo', onlyDependOnLibsWithTags: ['scope:core', 'scope:envs'] },
-  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:envs', 'scope:ppo'] },
+  { sourceTag: 'scope:ppo', onlyDependOnLibsWithTags: ['scope:core', 'scope:envs', 'scope:graph'] },
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:envs', 'scope:ppo', 'scope:graph'] },
 ];
 
 export default [

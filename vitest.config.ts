@@ -2,10 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 const packages = ['core-attention', 'rim', 'iam', 'ppo', 'envs'];
 
+// Absolute, because vitest resolves a project's root against the working directory: the packages' `test`
+// scripts run from their own folder (`vitest run --project <name> --root ../..`).
+const fromRoot = (path: string): string => new URL(`./${path}`, import.meta.url).pathname;
+
 // One vitest project per workspace package. Package tests resolve sibling packages to their TypeScript
 // sources (the `@mempo/source` export condition), so they run without a prior build and always test the
-// current code. They run on the pure-JS `cpu` backend (deterministic, float32, gradient checks); the bench
-// app's tests load the native backend through the app, as a user would.
+// current code. They run on the pure-JS `cpu` backend (deterministic, float32, gradient checks), except the
+// graph package, which compiles to native TensorFlow sessions and so runs on tfjs-node's `tensorflow`
+// backend; the bench app's tests load the native backend through the app, as a user would.
 export default defineConfig({
   test: {
     projects: [
@@ -14,9 +19,9 @@ export default defineConfig({
         ssr: { resolve: { conditions: ['@mempo/source'] } },
         test: {
           name,
-          root: `packages/${name}`,
+          root: fromRoot(`packages/${name}`),
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          setupFiles: [new URL('./tools/vitest-cpu-backend.ts', import.meta.url).pathname],
+          setupFiles: [fromRoot('tools/vitest-cpu-backend.ts')],
           testTimeout: 120_000,
         },
       })),
@@ -24,8 +29,19 @@ export default defineConfig({
         resolve: { conditions: ['@mempo/source'] },
         ssr: { resolve: { conditions: ['@mempo/source'] } },
         test: {
+          name: 'graph',
+          root: fromRoot('packages/graph'),
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          setupFiles: [fromRoot('tools/vitest-native-backend.ts')],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { conditions: ['@mempo/source'] },
+        ssr: { resolve: { conditions: ['@mempo/source'] } },
+        test: {
           name: 'bench',
-          root: 'apps/bench',
+          root: fromRoot('apps/bench'),
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,

@@ -11,7 +11,8 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === boundaryRule).map((m) => m.message);
 }
 
-// DESIGN.md: ppo never names a plugin; plugins depend on core-attention only; envs is independent.
+// DESIGN.md: ppo never names a plugin; plugins depend on core-attention (and graph) only; envs is independent;
+// graph, the tensor engine, sits below everything and imports no workspace package.
 describe('dependency direction between packages (nx module boundaries)', () => {
   it.each([
     ['packages/ppo/src/probe.ts', '@mempo/rim'],
@@ -20,6 +21,8 @@ describe('dependency direction between packages (nx module boundaries)', () => {
     ['packages/rim/src/probe.ts', '@mempo/envs'],
     ['packages/core-attention/src/probe.ts', '@mempo/rim'],
     ['packages/envs/src/probe.ts', '@mempo/core-attention'],
+    ['packages/graph/src/probe.ts', '@mempo/core-attention'],
+    ['packages/graph/src/probe.ts', '@mempo/ppo'],
   ])('%s may not import %s', async (file, target) => {
     const errors = await boundaryErrors(file, `import * as m from '${target}';\nexport const used = m;\n`);
     expect(errors.length).toBe(1);
@@ -30,6 +33,10 @@ describe('dependency direction between packages (nx module boundaries)', () => {
     ['packages/ppo/src/probe.ts', '@mempo/envs'],
     ['packages/rim/src/probe.ts', '@mempo/core-attention'],
     ['apps/bench/src/probe.ts', '@mempo/rim'],
+    ['packages/core-attention/src/probe.ts', '@mempo/graph'],
+    ['packages/rim/src/probe.ts', '@mempo/graph'],
+    ['packages/ppo/src/probe.ts', '@mempo/graph'],
+    ['apps/bench/src/probe.ts', '@mempo/graph'],
   ])('%s may import %s', async (file, target) => {
     expect(await boundaryErrors(file, `import * as m from '${target}';\nexport const used = m;\n`)).toEqual([]);
   });

@@ -7,7 +7,7 @@ import {
   type StateSlot,
 } from './graphBuilder.js';
 import { traceKernels, type KernelTrace, type RecordedConstant } from './kernelTrace.js';
-import { existingHandleId, handleId, requireNativeBackend, type NativeBackend } from './nativeBackend.js';
+import { handleId, requireNativeBackend, type NativeBackend } from './nativeBackend.js';
 import { loadGraphSession } from './savedModel.js';
 import type { NodeDef } from './tfProto.js';
 import { TraceError } from './traceError.js';
@@ -73,8 +73,11 @@ let programCount = 0;
  * program.pullState(); // w now holds the updated weights
  */
 export class GraphProgram {
+  /** The variables resident in the session, in slot order (as passed to the constructor). */
   readonly state: readonly tf.Variable[];
+  /** Whether every new signature is traced twice and the two graphs compared (see {@link GraphProgramArgs}). */
   readonly verifyDeterminism: boolean;
+  /** Compile statistics, updated as signatures are traced. */
   readonly stats: GraphProgramStats = { compiles: 0, compileSeconds: 0, nodes: 0 };
   private readonly backend: NativeBackend;
   private readonly id = `mempo_program_${programCount++}_${process.pid}`;
@@ -87,6 +90,10 @@ export class GraphProgram {
   private residentAhead = false;
   private disposed = false;
 
+  /**
+   * Throws when the active backend is not tfjs-node's native one, when `state` is empty, or when a state
+   * variable's dtype is not float32, int32 or bool. Nothing is traced or loaded until the first call.
+   */
   constructor(args: GraphProgramArgs) {
     this.backend = requireNativeBackend('the graph engine');
     if (args.state.length === 0) throw new Error('state must hold at least one variable (a program without state is a plain function)');
@@ -101,7 +108,12 @@ export class GraphProgram {
     return new CompiledFunction(this, name, fn);
   }
 
-  /** Copies the session's state into the `tf.Variable`s (no-op when they already agree). */
+  /**
+   * Copies the session's state into the `tf.Variable`s (no-op when they already agree). Call it before reading
+   * or assigning a state variable outside compiled functions. When a variable was assigned eagerly while the
+   * session held newer values, the next call throws; `pullState()` then resolves the conflict in favour of the
+   * session's values (the eager assignment is overwritten and can be made again).
+   */
   pullState(): void {
     this.assertLive();
     if (!this.session || !this.residentAhead) return;
@@ -112,7 +124,10 @@ export class GraphProgram {
     this.syncedDataIds = this.state.map((v) => v.dataId);
   }
 
-  /** Frees the session. The variables keep the newest values. */
+  /**
+   * Pulls the state (as {@link pullState}) and frees the session. The variables keep the values; later calls of
+   * this program's functions throw. Calling it again does nothing.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.pullState();
@@ -125,6 +140,7 @@ export class GraphProgram {
   call(fn: CompiledFunction, inputs: tf.Tensor[]): tf.Tensor[] {
     this.assertLive();
     const key = signatureKey(inputs);
+    this.assertNoEagerConflict();
     let traced = this.signatures.find((s) => s.fn === fn && s.key === key);
     if (!traced) traced = this.addSignature(fn, key, inputs);
     this.pushStateIfChanged();
@@ -141,20 +157,33 @@ export class GraphProgram {
 
   private pushStateIfChanged(): void {
     const session = this.session!;
-    if (this.state.every((v, i) => v.dataId === this.syncedDataIds[i])) return;
-    if (this.residentAhead)
-      throw new Error(
-        'a state variable was assigned eagerly while the graph held newer values: call pullState() before changing state variables outside compiled functions',
-      );
+    if (this.stateInSync()) return;
+    this.assertNoEagerConflict();
     const [done] = this.run([...this.state], session.writeInputs, [session.writeDone]);
     done!.dispose();
     this.syncedDataIds = this.state.map((v) => v.dataId);
   }
 
+  private stateInSync(): boolean {
+    return this.state.every((v, i) => v.dataId === this.syncedDataIds[i]);
+  }
+
+  /**
+   * Throws when a state variable was assigned eagerly while the session held newer, unpulled values: neither
+   * side can win silently (pushing would drop the graph's updates, pulling would drop the eager assignment).
+   */
+  private assertNoEagerConflict(): void {
+    if (this.residentAhead && !this.stateInSync())
+      throw new Error(
+        'a state variable was assigned eagerly while the graph held newer values: call pullState() before changing state variables outside compiled functions',
+      );
+  }
+
   private addSignature(fn: CompiledFunction, key: string, inputs: tf.Tensor[]): TracedSignature {
     const start = performance.now();
     this.pullState();
-    const prefix = `${fn.name}_${this.signatures.filter((s) => s.fn === fn).length}`;
+    // Unique over the whole program: two functions may share a name.
+    const prefix = `${fn.name}_${this.signatures.length}`;
     const first = this.trace(fn, prefix, inputs);
     if (this.verifyDeterminism) {
       const second = this.trace(fn, prefix, inputs);
@@ -167,50 +196,66 @@ export class GraphProgram {
         );
     }
     const traced: TracedSignature = { fn, key, nodes: first.nodes, endpoints: first.endpoints, assigns: first.assigns };
+    // Registered only once its session loaded: a graph TensorFlow rejects must not poison later compiles.
+    this.loadSession([...this.signatures, traced]);
     this.signatures.push(traced);
-    this.loadSession();
     this.stats.compiles += 1;
     this.stats.compileSeconds += (performance.now() - start) / 1000;
     return traced;
   }
 
-  /** One eager call of `fn` under the kernel recorder; the state variables are restored afterwards. */
+  /**
+   * One eager call of `fn` under the kernel recorder; the state variables are restored afterwards.
+   *
+   * `fn` sees fresh native copies of the inputs and of the state (a handle of their own each), so the trace can
+   * tell them apart even when they share data outside it: `tf.variable(init)` twice, `tf.clone(w)` passed as an
+   * input, one tensor passed twice. Tensors captured from the closure stay distinct from all of them and become
+   * constants.
+   */
   private trace(fn: CompiledFunction, prefix: string, inputs: tf.Tensor[]): { nodes: NodeDef[]; endpoints: FunctionEndpoints; assigns: boolean } {
     const backend = this.backend;
+    const inputTypes = inputs.map((t, i) => this.dtypeCode(t.dtype, `input ${i}`));
     const saved = this.state.map((v) => tf.clone(v));
-    const stateIds = this.state.map((v) => handleId(backend, v));
-    const inputIds = backend.getInputTensorIds(inputs);
-    const declared = new Set(this.state.map((v) => v.dataId));
+    const traceInputs: tf.Tensor[] = [];
+    const traceState: tf.Tensor[] = [];
+    let stateIds: number[] = [];
+    let inputIds: number[] = [];
     const undeclared = new Map<number, string>();
-    for (const v of Object.values(tf.engine().registeredVariables)) {
-      if (declared.has(v.dataId)) continue;
-      const id = existingHandleId(backend, v.dataId);
-      if (id !== undefined) undeclared.set(id, v.name);
-    }
     let outputIds: number[] = [];
     const assigns = new Map<number, number>();
     let trace: KernelTrace;
     try {
+      traceInputs.push(...inputs.map((t, i) => this.nativeCopy(t, `input ${i}`)));
+      traceState.push(...this.state.map((v) => this.nativeCopy(v, v.name)));
+      this.state.forEach((v, slot) => v.assign(traceState[slot]!));
+      const startDataIds = this.state.map((v) => v.dataId);
+      stateIds = this.state.map((v) => handleId(backend, v));
+      inputIds = backend.getInputTensorIds(traceInputs);
+      const declared = new Set(startDataIds);
+      for (const v of Object.values(tf.engine().registeredVariables)) {
+        if (declared.has(v.dataId) || !backend.tensorMap.get(v.dataId)) continue;
+        // Upload values still held in JS, so a read of the variable is seen as a capture (not a new constant).
+        undeclared.set(handleId(backend, v), v.name);
+      }
       ({ trace } = traceKernels(backend, new Set([...stateIds, ...inputIds]), () => {
-        const outputs = tf.tidy(() => fn.fn(...inputs));
+        const outputs = tf.tidy(() => fn.fn(...traceInputs));
         if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every((t) => t instanceof tf.Tensor))
           throw new Error(`${fn.name} must return a non-empty array of tensors`);
         outputIds = backend.getInputTensorIds(outputs);
         this.state.forEach((v, slot) => {
-          if (v.dataId !== saved[slot]!.dataId) assigns.set(slot, handleId(backend, v));
+          if (v.dataId !== startDataIds[slot]) assigns.set(slot, handleId(backend, v));
         });
-        tf.dispose(outputs);
+        // A returned tf.Variable (state or not) is not the trace's to dispose.
+        tf.dispose(outputs.filter((t) => !(t instanceof tf.Variable)));
       }));
     } finally {
-      this.state.forEach((v, slot) => {
-        if (v.dataId !== saved[slot]!.dataId) v.assign(saved[slot]!);
-      });
-      tf.dispose(saved);
+      this.state.forEach((v, slot) => v.assign(saved[slot]!));
+      tf.dispose([...saved, ...traceState, ...traceInputs]);
     }
     const { nodes, endpoints } = buildFunctionNodes({
       prefix,
       slots: this.slots,
-      inputs: inputs.map((t, i) => ({ id: inputIds[i]!, shape: [...t.shape], dtype: this.dtypeCode(t.dtype, `input ${i}`) })),
+      inputs: inputs.map((t, i) => ({ id: inputIds[i]!, shape: [...t.shape], dtype: inputTypes[i]! })),
       stateReads: new Map(stateIds.map((id, slot) => [id, slot])),
       assigns,
       outputs: outputIds,
@@ -225,6 +270,13 @@ export class GraphProgram {
       },
     });
     return { nodes, endpoints, assigns: assigns.size > 0 };
+  }
+
+  /** `t`'s value under a new native handle (TensorFlow's Identity; no copy of the buffer is made). */
+  private nativeCopy(t: tf.Tensor, what: string): tf.Tensor {
+    const binding = this.backend.binding;
+    const [copy] = binding.executeOp('Identity', [{ name: 'T', type: binding.TF_ATTR_TYPE, value: this.dtypeCode(t.dtype, what) }], [handleId(this.backend, t)], 1);
+    return this.backend.createOutputTensor(copy!);
   }
 
   /** The value of a handle that existed before a trace: it becomes a constant of the graph. */
@@ -242,12 +294,12 @@ export class GraphProgram {
   }
 
   /** Builds one session holding every traced signature and the state, and moves the state into it. */
-  private loadSession(): void {
+  private loadSession(signatures: TracedSignature[]): void {
     const transfer = stateTransferNodes(this.slots);
     const nodes: NodeDef[] = [
       ...this.slots.map((slot, i) => stateHandleNode(i, slot, this.id)),
       ...transfer.nodes,
-      ...this.signatures.flatMap((s) => s.nodes),
+      ...signatures.flatMap((s) => s.nodes),
     ];
     const id = loadGraphSession(this.backend.binding, nodes);
     if (this.session) this.backend.binding.deleteSavedModel(this.session.id);
@@ -271,13 +323,19 @@ export class GraphProgram {
 
 /** A function compiled by a {@link GraphProgram}: call it with tensors, get tensors back (the caller owns them). */
 export class CompiledFunction {
+  /** @internal Made by {@link GraphProgram.compile}. */
   constructor(
     private readonly program: GraphProgram,
+    /** The name given to {@link GraphProgram.compile}: it labels errors and prefixes the graph's node names. */
     readonly name: string,
     /** @internal */ readonly fn: TensorFunction,
   ) {}
 
-  /** Runs the graph for these inputs' signature, tracing it on first use. */
+  /**
+   * Runs the graph for these inputs' signature (dtypes and shapes), tracing it on first use; pushes eagerly
+   * assigned state first. Returns new tensors that the caller owns and disposes. Throws a {@link TraceError}
+   * when tracing finds something a graph cannot reproduce.
+   */
   call(inputs: tf.Tensor[]): tf.Tensor[] {
     return this.program.call(this, inputs);
   }

@@ -58,6 +58,14 @@ export function traceKernels<T>(backend: NativeBackend, sources: ReadonlySet<num
       trace.constants.set(id, { shape: [...shape], dtype, bytes: copyBytes(values, dtype) });
       return id;
     },
+    runSavedModel() {
+      // A compiled function called inside another: its outputs would be frozen into this graph as constants,
+      // and its state updates would run once per trace instead of once per call.
+      throw new TraceError(
+        'a traced function ran a TensorFlow session (a compiled function or SavedModel): its outputs would be frozen into the graph. ' +
+          'Call compiled functions outside other compiled functions, or put their tensor code in one function',
+      );
+    },
     tensorDataSync(id) {
       if (tainted.has(id)) {
         const k = producer.get(id);

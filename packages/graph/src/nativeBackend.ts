@@ -81,9 +81,3 @@ export function requireNativeBackend(what: string): NativeBackend {
 export function handleId(backend: NativeBackend, t: tf.Tensor): number {
   return backend.getInputTensorIds([t])[0]!;
 }
-
-/** The id of the handle that currently holds `t`'s data, or undefined while its values are still in JS. */
-export function existingHandleId(backend: NativeBackend, dataId: object): number | undefined {
-  const info = backend.tensorMap.get(dataId);
-  return info && info.values == null ? info.id : undefined;
-}

@@ -10,6 +10,8 @@ import { activeNativeBackend } from './nativeBackend.js';
  * addon: in a traced function it becomes a graph node fed by the seed input. Other backends (wasm, cpu: eager
  * only) read the seed and draw from a counter-based hash in JS; their numbers differ from TensorFlow's.
  *
+ * Throws `seed must be an int32 tensor of shape [2] (got …)` for any other seed.
+ *
  * @example
  * const u = statelessRandomUniform([8], tf.tensor1d([7, 0], 'int32')); // same 8 numbers for seed [7, 0]
  */
@@ -36,9 +38,12 @@ export function statelessRandomUniform(shape: readonly number[], seed: tf.Tensor
   }
 }
 
-/** A seed for a second, independent stream: `seed + [0, salt]` (each call site of a function uses its own salt). */
+/**
+ * A seed for a second, independent stream: `seed + [0, salt]` (each call site of a function uses its own salt,
+ * so one seed input feeds several draws). Returns a new tensor; nothing else is left behind.
+ */
 export function deriveSeed(seed: tf.Tensor, salt: number): tf.Tensor {
-  return tf.add(seed, tf.tensor1d([0, salt], 'int32'));
+  return tf.tidy(() => tf.add(seed, tf.tensor1d([0, salt], 'int32')));
 }
 
 /** splitmix32-style hash of (seed, index) → [0, 1), for backends without TensorFlow's kernels. */

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PRESET_NAMES, type PresetName } from '@mempo/ppo';
+import { PRESET_NAMES, type EngineChoice, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
 import { runTraining } from './training/runTraining.js';
@@ -40,6 +40,7 @@ interface TrainingFlags {
   units?: number;
   k?: number;
   hidden?: number;
+  engine: EngineChoice;
 }
 
 /** Defaults of each training command: the env, the preset of the paper it reproduces. */
@@ -64,7 +65,12 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .option('--out <dir>', 'run folder (default runs/<env>-<memory>-s<seed>); an existing run there is resumed')
       .option('--units <n>', 'RIM: number of units', positiveInt('--units'))
       .option('--k <n>', 'RIM: active units per step (1 ≤ k ≤ units)', positiveInt('--k'))
-      .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'));
+      .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'))
+      .addOption(
+        new Option('--engine <engine>', 'graph: each update and acting step is one TensorFlow graph (native backend); eager: op by op; auto: graph where it can run')
+          .choices(['auto', 'graph', 'eager'])
+          .default('auto'),
+      );
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
     if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
     command.action(async (flags: TrainingFlags) => {
@@ -77,6 +83,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
         memory: flags.memory,
         preset: flags.preset,
         seed: flags.seed,
+        engine: flags.engine,
         ...(flags.frames !== undefined ? { totalSteps: flags.frames } : {}),
         ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
         ...(flags.stack !== undefined ? { stack: flags.stack } : {}),

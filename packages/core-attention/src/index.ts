@@ -31,3 +31,5 @@ export {
   type ProjectionKind,
 } from './multiHeadAttention.js';
 export { blockGradient, stopGradient } from './stopGradient.js';
+export { dropoutScale } from './dropout.js';
+export { deriveSeed, statelessRandomUniform } from '@mempo/graph';

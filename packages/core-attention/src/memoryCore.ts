@@ -4,6 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface CoreCallOptions {
   /** Dropout and other train-only behaviour are active only when true. */
   training: boolean;
+  /**
+   * int32 `[2]` seed of this call's random draws (dropout masks, through `statelessRandomUniform`). PPO feeds a
+   * new one per call from the run's RNG, which keeps runs reproducible and lets compiled graphs draw fresh
+   * masks. Absent: fresh `tf.randomUniform` draws (eager only).
+   */
+  seed?: tf.Tensor;
 }
 
 /** One step of a core. */

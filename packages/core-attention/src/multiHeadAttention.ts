@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dense } from './dense.js';
+import { dropoutScale } from './dropout.js';
 import { GroupLinear } from './groupLinear.js';
 import { SeedStream } from './initializers.js';
 import { prefixNames, type NamedVariables } from './namedWeights.js';
@@ -21,6 +22,8 @@ export interface AttentionOptions {
   dropout?: number;
   /** Dropout is active only when true. */
   training?: boolean;
+  /** int32 `[2]` seed of the dropout mask (see {@link dropoutScale}); absent: fresh randomness, eager only. */
+  seed?: tf.Tensor;
 }
 
 /** Output and probabilities of an attention. */
@@ -51,7 +54,7 @@ export function scaledDotProductAttention(
         ? tf.transpose(tf.softmax(tf.transpose(logits, [0, 1, 3, 2])), [0, 1, 3, 2])
         : tf.softmax(logits);
     if (opts.probMask) probs = tf.mul(probs, opts.probMask);
-    const read = opts.training && rate > 0 ? tf.dropout(probs, rate) : probs;
+    const read = opts.training && rate > 0 ? tf.mul(probs, dropoutScale(probs.shape, rate, opts.seed)) : probs;
     return { output: tf.matMul(read, v) as tf.Tensor4D, probs: probs as tf.Tensor4D };
   });
 }
@@ -139,7 +142,7 @@ export class MultiHeadAttention extends WeightedModule {
   apply(
     queries: tf.Tensor3D,
     keysValues: tf.Tensor3D,
-    opts: { training: boolean; logitMask?: tf.Tensor; probMask?: tf.Tensor },
+    opts: { training: boolean; seed?: tf.Tensor; logitMask?: tf.Tensor; probMask?: tf.Tensor },
   ): { output: tf.Tensor3D; probs: tf.Tensor4D } {
     return tf.tidy(() => {
       const h = this.args.numHeads;
@@ -151,6 +154,7 @@ export class MultiHeadAttention extends WeightedModule {
           softmaxAxis: this.args.softmaxAxis ?? 'keys',
           dropout: this.args.dropout ?? 0,
           training: opts.training,
+          ...(opts.seed ? { seed: opts.seed } : {}),
           ...(opts.logitMask ? { logitMask: opts.logitMask } : {}),
           ...(opts.probMask ? { probMask: opts.probMask } : {}),
         },

@@ -35,6 +35,15 @@ export interface FunctionEndpoints {
   outputNames: string[];
 }
 
+/**
+ * Type attributes that tfjs-node leaves to eager inference (TFE infers them from the inputs) but a GraphDef
+ * must state: op → attribute → index of the input whose dtype it is (from each op's OpDef). Found by listing
+ * the attributes of every kernel the five cores, three encoders and PPO run.
+ */
+const INFERRED_TYPE_ATTRS: Record<string, Record<string, number>> = {
+  ExpandDims: { T: 0, Tdim: 1 },
+};
+
 /** Resource-variable node of state slot `slot` (shared by every function of a program). */
 export function stateHandleName(slot: number): string {
   return `state/${slot}`;
@@ -87,7 +96,10 @@ export function buildFunctionNodes(spec: FunctionGraphSpec): { nodes: NodeDef[];
   trace.kernels.forEach((kernel, k) => {
     const name = `${prefix}/k${k}_${kernel.op}`;
     const inputs = kernel.inputs.map((id) => resolve(id, name));
-    nodes.push(node(name, kernel.op, inputs, convertAttrs(kernel.attrs, name)));
+    const attr = convertAttrs(kernel.attrs, name);
+    for (const [attrName, input] of Object.entries(INFERRED_TYPE_ATTRS[kernel.op] ?? {}))
+      attr[attrName] ??= { type: dtypeOf(kernel.inputs[input]!, spec) };
+    nodes.push(node(name, kernel.op, inputs, attr));
     kernel.outputs.forEach((out, j) => source.set(out.id, j === 0 ? name : `${name}:${j}`));
   });
   const assignNames: string[] = [];
@@ -124,8 +136,16 @@ export function stateTransferNodes(slots: StateSlot[]): { nodes: NodeDef[]; writ
   return { nodes, writeInputs, writeDone: 'write/done:0', readOutputs };
 }
 
+const producedDtypes = new WeakMap<KernelTrace, Map<number, number>>();
+
 function dtypeOf(id: number, spec: FunctionGraphSpec): number {
-  for (const kernel of spec.trace.kernels) for (const out of kernel.outputs) if (out.id === id) return out.dtype;
+  let produced = producedDtypes.get(spec.trace);
+  if (!produced) {
+    produced = new Map(spec.trace.kernels.flatMap((kernel) => kernel.outputs.map((out) => [out.id, out.dtype] as [number, number])));
+    producedDtypes.set(spec.trace, produced);
+  }
+  const dtype = produced.get(id);
+  if (dtype !== undefined) return dtype;
   const input = spec.inputs.find((x) => x.id === id);
   if (input) return input.dtype;
   const slot = spec.stateReads.get(id);

@@ -17,7 +17,14 @@ export function loadGraphSession(binding: NativeBinding, nodes: NodeDef[]): numb
     const exportDir = join(dir, 'model');
     mkdirSync(exportDir);
     writeFileSync(join(exportDir, 'saved_model.pb'), encodeSavedModel(nodes, TAG));
-    return binding.loadSavedModel(exportDir, TAG);
+    try {
+      return binding.loadSavedModel(exportDir, TAG);
+    } catch (err) {
+      throw new Error(
+        `TensorFlow could not build the traced graph (${(err as Error).message.split('\n')[0]}). If it names a missing attribute, ` +
+          "the op's attribute is one tfjs-node leaves to eager inference: add it to INFERRED_TYPE_ATTRS in @mempo/graph's graphBuilder.ts",
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

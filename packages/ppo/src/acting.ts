@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { deriveSeed, statelessRandomUniform } from '@mempo/graph';
 import type { ObsArray } from '@mempo/envs';
 import type { ActorCritic } from './actorCritic.js';
 import type { Rng } from './rng.js';
@@ -15,16 +16,65 @@ export interface Acted {
   diagnostics?: Record<string, tf.Tensor>;
 }
 
-/** Draws a ∼ softmax row by inverse CDF with one uniform from `rng`; `logPi` is `[A]` at `offset`. */
-export function sampleCategorical(logPi: Float32Array, offset: number, numActions: number, rng: Rng): number {
-  const u = rng.next();
-  let cumulative = 0;
-  for (let a = 0; a < numActions; a++) {
-    cumulative += Math.exp(logPi[offset + a]!);
-    if (u < cumulative) return a;
-  }
-  // Rounding can leave the cumulative sum a hair below 1; the last action takes the remainder.
-  return numActions - 1;
+/** The tensors of one acting step (caller owns them). */
+export interface ActStepResult {
+  /** Rows: sampled action, its log π, V; `[3, P]` float32, so one readback brings all three to JS. */
+  sample: tf.Tensor2D;
+  /** The core's state after the step. */
+  state: tf.Tensor[];
+  diagnostics?: Record<string, tf.Tensor>;
+}
+
+/** Salt of the action-sampling stream within a step's seed (the core's dropout uses salts 1 and 2). */
+const SAMPLING_SALT = 1000;
+
+/**
+ * One acting step as tensor math only (spec/ppo.md "Acting"), so the same function runs eagerly or compiled
+ * into one graph: reset the state at episode starts, encoder → core → heads, then a ∼ softmax(logits) by
+ * inverse CDF of one uniform per env drawn from `seed` (int32 `[2]`, fed per step from the run's RNG).
+ *
+ * @param obs `[P, ...obsShape]` float32
+ * @param starts `[P]`, 1 where obs starts an episode
+ * @param state the core's state before the reset
+ */
+export function actStep(agent: ActorCritic, obs: tf.Tensor, starts: tf.Tensor1D, state: tf.Tensor[], seed: tf.Tensor, training: boolean): ActStepResult {
+  return tf.tidy(() => {
+    const out = agent.step(obs, state, starts, training, seed);
+    const logPi = tf.logSoftmax(out.logits); // [P, A]
+    const actions = sampleActions(logPi, deriveSeed(seed, SAMPLING_SALT));
+    const logProbs = tf.sum(tf.mul(logPi, tf.oneHot(actions, agent.heads.numActions)), 1);
+    const sample = tf.stack([tf.cast(actions, 'float32'), logProbs, out.values]) as tf.Tensor2D;
+    return { sample, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
+  });
+}
+
+/**
+ * a ∼ softmax row by inverse CDF, one uniform per row drawn from `seed`: the index of the first action whose
+ * cumulative probability exceeds u. Rounding can leave the sum a hair below 1, so the last action takes the
+ * remainder. logPi `[P, A]` → int32 `[P]`.
+ */
+export function sampleActions(logPi: tf.Tensor2D, seed: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const [P, A] = logPi.shape;
+    const u = statelessRandomUniform([P, 1], seed);
+    const below = tf.sum(tf.cast(tf.less(tf.cumsum(tf.exp(logPi), 1), u), 'int32'), 1);
+    return tf.minimum(below, tf.scalar(A - 1, 'int32')) as tf.Tensor1D;
+  });
+}
+
+/** A fresh int32 `[2]` seed from the run's RNG (one per compiled call keeps graphs random and runs reproducible). */
+export function seedTensor(rng: Rng): tf.Tensor1D {
+  return tf.tensor1d([rng.nextUint32() | 0, rng.nextUint32() | 0], 'int32');
+}
+
+/** Reads an {@link ActStepResult.sample} into JS arrays (the one device→host transfer a step needs). */
+export function readSample(sample: tf.Tensor2D, numEnvs: number): Pick<Acted, 'actions' | 'logProbs' | 'values'> {
+  const data = sample.dataSync() as Float32Array;
+  return {
+    actions: Int32Array.from(data.subarray(0, numEnvs)),
+    logProbs: data.slice(numEnvs, 2 * numEnvs),
+    values: data.slice(2 * numEnvs, 3 * numEnvs),
+  };
 }
 
 /** Observations as the float32 tensor the encoder reads, `[P, ...obsShape]`. */
@@ -32,28 +82,13 @@ export function obsTensor(obs: ObsArray, numEnvs: number, obsShape: readonly num
   return tf.tensor(obs instanceof Float32Array ? obs : Float32Array.from(obs), [numEnvs, ...obsShape], 'float32');
 }
 
-/**
- * One step of the agent with sampled actions. Log-probabilities and values come back in a single readback
- * (the one device→host transfer per step that sending actions to the env needs).
- */
+/** One eager step of the agent with sampled actions (evaluation and other eager callers). */
 export function act(agent: ActorCritic, obs: tf.Tensor, state: tf.Tensor[], starts: Uint8Array, training: boolean, rng: Rng): Acted {
-  const P = starts.length;
-  const A = agent.heads.numActions;
   const startsTensor = tf.tensor1d(Float32Array.from(starts));
-  const out = agent.step(obs, state, startsTensor, training);
-  startsTensor.dispose();
-  const packed = tf.tidy(() => tf.concat([tf.logSoftmax(out.logits), tf.expandDims(out.values, 1)], 1)); // [P, A + 1]
-  const data = packed.dataSync() as Float32Array;
-  tf.dispose([packed, out.logits, out.values]);
-  const actions = new Int32Array(P);
-  const logProbs = new Float32Array(P);
-  const values = new Float32Array(P);
-  for (let p = 0; p < P; p++) {
-    const offset = p * (A + 1);
-    const a = sampleCategorical(data, offset, A, rng);
-    actions[p] = a;
-    logProbs[p] = data[offset + a]!;
-    values[p] = data[offset + A]!;
-  }
-  return { actions, logProbs, values, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
+  const seed = seedTensor(rng);
+  const out = actStep(agent, obs, startsTensor, state, seed, training);
+  tf.dispose([startsTensor, seed]);
+  const sampled = readSample(out.sample, starts.length);
+  out.sample.dispose();
+  return { ...sampled, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
 }

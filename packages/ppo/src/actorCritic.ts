@@ -50,11 +50,14 @@ export class ActorCritic {
     this.heads = new ActorCriticHeads({ inputSize: args.core.outputSize, numActions: args.numActions, seed: args.seed });
   }
 
-  /** One step: obs `[B, ...obsShape]`, the state before any reset, starts `[B]` (reset here, spec/ppo.md "Acting"). */
-  step(obs: tf.Tensor, state: tf.Tensor[], starts: tf.Tensor1D, training: boolean): ActStep {
+  /**
+   * One step: obs `[B, ...obsShape]`, the state before any reset, starts `[B]` (reset here, spec/ppo.md
+   * "Acting"); `seed` (int32 `[2]`) drives the core's dropout when training.
+   */
+  step(obs: tf.Tensor, state: tf.Tensor[], starts: tf.Tensor1D, training: boolean, seed?: tf.Tensor): ActStep {
     return tf.tidy(() => {
       const x = this.encoder.apply(obs); // [B, N, F]
-      const out = this.core.step(x, maskStateAtStarts(state, starts), { training });
+      const out = this.core.step(x, maskStateAtStarts(state, starts), { training, ...(seed ? { seed } : {}) });
       const { logits, values } = this.heads.apply(out.output);
       return { logits, values, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
     });
@@ -64,12 +67,18 @@ export class ActorCritic {
    * L steps of B sequences: obs `[L, B, ...obsShape]`, state0 the stored state at each sequence's first step,
    * starts `[L, B]` → logits `[L·B, A]`, values `[L·B]` (time-major, matching the minibatch arrays).
    */
-  sequence(obs: tf.Tensor, state0: tf.Tensor[], starts: tf.Tensor2D, training: boolean): { logits: tf.Tensor2D; values: tf.Tensor1D } {
+  sequence(
+    obs: tf.Tensor,
+    state0: tf.Tensor[],
+    starts: tf.Tensor2D,
+    training: boolean,
+    seed?: tf.Tensor,
+  ): { logits: tf.Tensor2D; values: tf.Tensor1D } {
     return tf.tidy(() => {
       const [L, B] = obs.shape as [number, number];
       const x = this.encoder.apply(tf.reshape(obs, [L * B, ...obs.shape.slice(2)])); // [L·B, N, F]
       const xs = tf.reshape(x, [L, B, ...this.encoder.outputShape]) as tf.Tensor4D;
-      const { outputs } = this.core.sequence(xs, state0, starts, { training }); // [L, B, out]
+      const { outputs } = this.core.sequence(xs, state0, starts, { training, ...(seed ? { seed } : {}) }); // [L, B, out]
       return this.heads.apply(tf.reshape(outputs, [L * B, this.core.outputSize]) as tf.Tensor2D);
     });
   }

@@ -14,7 +14,7 @@ describe('Adam', () => {
     const v = [0, 0, 0];
     for (let t = 1; t <= 5; t++) {
       const lr = 0.1 / t; // a schedule changes the rate every step
-      adam.step(loss(x), { learningRate: lr, maxGradNorm: null });
+      adam.step(loss(x), { learningRate: tf.scalar(lr), iteration: tf.scalar(t), maxGradNorm: null }).dispose();
       for (let i = 0; i < 3; i++) {
         const g = 2 * (ref[i]! - target[i]!);
         m[i] = 0.9 * m[i]! + 0.1 * g;
@@ -33,7 +33,7 @@ describe('Adam', () => {
     const x = tf.variable(tf.tensor1d([0, 0, 0]));
     const adam = new Adam({ variables: [x], epsilon: 1e-8 });
     // ∇ = 2(x − target) = [−2, 4, −6], |∇| = √56.
-    const { gradNorm } = adam.step(loss(x), { learningRate: 0.1, maxGradNorm: 1 });
+    const gradNorm = adam.step(loss(x), { learningRate: tf.scalar(0.1), iteration: tf.scalar(1), maxGradNorm: 1 }).dataSync()[0];
     expect(gradNorm).toBeCloseTo(Math.sqrt(56), 4);
     // Adam's first step moves each coordinate by lr·sign(g) regardless of scale, so check the moments instead.
     const m = adam.getState().tensors['m/0']!.dataSync();
@@ -46,7 +46,8 @@ describe('Adam', () => {
   it('round-trips its state and refuses mis-shaped moments', () => {
     const x = tf.variable(tf.tensor1d([0, 0, 0]));
     const adam = new Adam({ variables: [x], epsilon: 1e-8 });
-    adam.step(loss(x), { learningRate: 0.1, maxGradNorm: null });
+    adam.step(loss(x), { learningRate: tf.scalar(0.1), iteration: tf.scalar(1), maxGradNorm: null }).dispose();
+    adam.iterations = 1;
     const other = new Adam({ variables: [x], epsilon: 1e-8 });
     other.setState(adam.getState());
     expect(other.iterations).toBe(1);

@@ -1,3 +1,9 @@
+/**
+ * How updates and acting steps execute: `graph` compiles each into one TensorFlow graph (native backend only),
+ * `eager` runs tfjs ops one by one (every backend), `auto` picks graph on the native backend, eager elsewhere.
+ */
+export type EngineChoice = 'auto' | 'graph' | 'eager';
+
 /** How a scheduled hyperparameter moves over the run (spec/ppo.md, "Schedules"). */
 export type Schedule = 'constant' | 'linear';
 
@@ -56,6 +62,8 @@ export interface PpoConfig {
   keepCheckpoints: number;
   /** Episodes whose statistics make the "recent" return and length in the log. */
   statsWindow: number;
+  /** Execution engine; results agree between engines within float32 rounding (tested per core). */
+  engine: EngineChoice;
 }
 
 type Check = (value: unknown) => string | null;
@@ -68,6 +76,7 @@ const unit: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : '
 const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
 const schedule: Check = (v) => (v === 'constant' || v === 'linear' ? null : "'constant' or 'linear'");
 const integer: Check = (v) => (Number.isInteger(v) ? null : 'an integer');
+const engine: Check = (v) => (v === 'auto' || v === 'graph' || v === 'eager' ? null : "'auto', 'graph' or 'eager'");
 const optionalPositive: Check = (v) => (v === null ? null : positive(v) && 'a positive number or null');
 
 const CHECKS: Record<keyof PpoConfig, Check> = {
@@ -96,6 +105,7 @@ const CHECKS: Record<keyof PpoConfig, Check> = {
   checkpointEvery: nonNegativeInt,
   keepCheckpoints: positiveInt,
   statsWindow: positiveInt,
+  engine,
 };
 
 /** The names of all config fields, in declaration order. */

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CueMemoryTask } from '@mempo/envs';
 import { describe, expect, it } from 'vitest';
-import { sampleCategorical } from './acting.js';
+import { sampleActions } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { evaluate, evaluateAll } from './evaluate.js';
 import { MlpEncoder } from './mlpEncoder.js';
-import { Rng } from './rng.js';
 import { StepCounterCore } from './test-utils/stepCounterCore.js';
 
 class TrainingFlagSpy extends StepCounterCore {
@@ -40,13 +39,10 @@ describe('evaluate', () => {
   });
 });
 
-describe('sampleCategorical', () => {
-  it('draws actions with the given probabilities from the seeded RNG', () => {
-    const logPi = Float32Array.from([0.1, 0.6, 0.3].map(Math.log));
-    const draw = (seed: number) => {
-      const rng = new Rng(seed);
-      return Array.from({ length: 20000 }, () => sampleCategorical(logPi, 0, 3, rng));
-    };
+describe('sampleActions', () => {
+  it('draws actions with the given probabilities, as a pure function of the seed', () => {
+    const logPi = tf.tile(tf.tensor2d([[0.1, 0.6, 0.3].map(Math.log)]), [20000, 1]) as tf.Tensor2D;
+    const draw = (seed: number) => Array.from(sampleActions(logPi, tf.tensor1d([seed, 0], 'int32')).dataSync());
     const actions = draw(3);
     [0.1, 0.6, 0.3].forEach((p, a) => expect(actions.filter((x) => x === a).length / actions.length).toBeCloseTo(p, 1));
     expect(draw(3)).toEqual(actions);

@@ -1,4 +1,4 @@
-export { type PpoConfig, type Schedule, CONFIG_FIELDS, validateConfig, numUpdates } from './config.js';
+export { type PpoConfig, type Schedule, type EngineChoice, CONFIG_FIELDS, validateConfig, numUpdates } from './config.js';
 export { PRESETS, PRESET_NAMES, type PresetName, resolveConfig } from './presets.js';
 export { scheduledValue } from './schedules.js';
 export { Rng } from './rng.js';
@@ -6,7 +6,7 @@ export { computeGae, normalizeInPlace, explainedVariance, type GaeArgs, type Gae
 export { RolloutBuffer, type RolloutBufferArgs } from './rolloutBuffer.js';
 export { sequenceRefs, epochMinibatches, gatherMinibatch, type SequenceRef, type MinibatchArrays } from './minibatches.js';
 export { ppoLoss, type PpoLossInputs, type PpoLossOptions, type PpoLossTerms } from './loss.js';
-export { Adam, type AdamArgs, type AdamStepInfo } from './adam.js';
+export { Adam, type AdamArgs, type AdamStepInputs } from './adam.js';
 export { Conv2D, type Conv2DArgs } from './conv2d.js';
 export type { Encoder, EncoderConfig } from './encoder.js';
 export { MlpEncoder, type MlpEncoderArgs } from './mlpEncoder.js';
@@ -14,12 +14,14 @@ export { MinigridConvEncoder, type MinigridConvEncoderArgs } from './minigridCon
 export { NatureCnnEncoder, type NatureCnnEncoderArgs } from './natureCnnEncoder.js';
 export { ActorCriticHeads, type ActorCriticHeadsArgs } from './heads.js';
 export { ActorCritic, type ActorCriticArgs, type ActStep } from './actorCritic.js';
-export { act, sampleCategorical, obsTensor, type Acted } from './acting.js';
+export { act, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
 export { saveCheckpoint, loadCheckpoint, loadLatestCheckpoint, listCheckpoints, type CheckpointContents } from './checkpoint.js';
 export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { ProgressCsv, readProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 export { ConsoleProgress, type ProgressReporter } from './progressBar.js';
+export { createAgentEngine, resolveEngine, type AgentEngine, type EngineKind } from './agentEngine.js';
+export { minibatchUpdate, minibatchTensors, UPDATE_TERMS, type MinibatchTensors } from './minibatchUpdate.js';
 export { train, type TrainOptions, type TrainResult, type TrainCallbacks } from './train.js';
 /** Re-exported from `@mempo/envs`, where it lives, for code that imported it from here. */
 export type { ResumableVecEnv } from '@mempo/envs';

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** The loss settings that vary between presets. */
 export interface PpoLossOptions {
-  /** ε of the ratio clip (and of the value clip when `clipValue`). */
-  clipEpsilon: number;
+  /** ε of the ratio clip (and of the value clip when `clipValue`); a tensor when a schedule moves it per call. */
+  clipEpsilon: number | tf.Scalar;
   /** c_v */
   valueCoef: number;
   /** Factor 0.5 on the value loss. */
@@ -64,12 +64,12 @@ export function ppoLoss(inputs: PpoLossInputs, options: PpoLossOptions): PpoLoss
   const ratio = tf.exp(logRatio);
 
   const unclipped = tf.mul(ratio, advantages);
-  const clipped = tf.mul(tf.clipByValue(ratio, 1 - eps, 1 + eps), advantages);
+  const clipped = tf.mul(clipRange(ratio, eps), advantages);
   const policyLoss = tf.neg(tf.mean(tf.minimum(unclipped, clipped))) as tf.Scalar;
 
   const squaredError = tf.square(tf.sub(values, returns));
   const perSample = options.clipValue
-    ? tf.maximum(squaredError, tf.square(tf.sub(tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -eps, eps)), returns)))
+    ? tf.maximum(squaredError, tf.square(tf.sub(tf.add(oldValues, clipRange(tf.sub(values, oldValues), eps, 0)), returns)))
     : squaredError;
   const valueLoss = tf.mul(tf.mean(perSample), options.valueLossHalf ? 0.5 : 1) as tf.Scalar;
 
@@ -84,4 +84,9 @@ export function ppoLoss(inputs: PpoLossInputs, options: PpoLossOptions): PpoLoss
     approxKl: tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar,
     clipFraction: tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), eps), 'float32')) as tf.Scalar,
   };
+}
+
+/** `clip(x, center ± ε)` with ε a number or a tensor (tf.clipByValue takes numbers only). */
+function clipRange(x: tf.Tensor, eps: number | tf.Scalar, center = 1): tf.Tensor {
+  return tf.minimum(tf.maximum(x, tf.sub(center, eps)), tf.add(center, eps));
 }

@@ -47,18 +47,23 @@ export interface MinibatchArrays {
   state0: Float32Array[];
 }
 
-/** Gathers the steps of `refs` from the buffer (and the update's advantages and returns). */
+/**
+ * Gathers the steps of `refs` from the buffer (and the update's advantages and returns). `reuse`, a previous
+ * result of the same sizes, is filled in place instead of allocating new arrays (the update loop's case).
+ */
 export function gatherMinibatch(
   buffer: RolloutBuffer,
   advantages: Float32Array,
   returns: Float32Array,
   refs: readonly SequenceRef[],
   length: number,
+  reuse?: MinibatchArrays,
 ): MinibatchArrays {
   const P = buffer.numEnvs;
   const B = refs.length;
   const size = buffer.obsSize;
-  const out: MinibatchArrays = {
+  const fits = reuse !== undefined && reuse.length === length && reuse.batch === B;
+  const out: MinibatchArrays = fits ? reuse : {
     length,
     batch: B,
     obs: new Float32Array(length * B * size),

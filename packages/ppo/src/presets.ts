@@ -10,6 +10,7 @@ const shared = {
   checkpointEvery: 10,
   keepCheckpoints: 3,
   statsWindow: 100,
+  engine: 'auto',
 } as const;
 
 /**

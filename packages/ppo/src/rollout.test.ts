@@ -4,6 +4,8 @@ import { ActorCritic } from './actorCritic.js';
 import { MlpEncoder } from './mlpEncoder.js';
 import { resolveConfig } from './presets.js';
 import { Rng } from './rng.js';
+import { Adam } from './adam.js';
+import { createAgentEngine } from './agentEngine.js';
 import { collectRollout, type RunState } from './rollout.js';
 import { RolloutBuffer } from './rolloutBuffer.js';
 import { RandomEpisodeEnv } from './test-utils/randomEpisodeEnv.js';
@@ -33,8 +35,10 @@ async function rolloutWith(bootstrapTruncated: boolean) {
     t += 1;
     return result;
   };
-  const summary = await collectRollout(agent, env, buffer, run, config, new Rng(3));
+  const adam = new Adam({ variables: agent.trainableVariables(), epsilon: 1e-8 });
+  const summary = await collectRollout(createAgentEngine('eager', agent, adam, config), env, buffer, run, config, new Rng(3));
   tf.dispose(run.state);
+  adam.dispose();
   agent.dispose();
   return { buffer, truncatedAt, summary };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ObsArray, VecEnv } from '@mempo/envs';
-import { act, obsTensor } from './acting.js';
-import type { ActorCritic } from './actorCritic.js';
+import { obsTensor, readSample, seedTensor } from './acting.js';
+import type { AgentEngine } from './agentEngine.js';
 import type { PpoConfig } from './config.js';
 import type { Metrics } from './progressCsv.js';
 import type { Rng } from './rng.js';
@@ -34,10 +34,11 @@ export interface RolloutSummary {
 
 /**
  * Fills the buffer with T steps of every env (spec/ppo.md "Rollout"): the state before each step is stored
- * before the episode-start reset, so a training sequence replays it through the same reset.
+ * before the episode-start reset, so a training sequence replays it through the same reset. Only the states
+ * where a minibatch sequence starts (t % L = 0) are read back to JS; the others never leave the engine.
  */
 export async function collectRollout(
-  agent: ActorCritic,
+  engine: AgentEngine,
   env: VecEnv,
   buffer: RolloutBuffer,
   run: RunState,
@@ -50,14 +51,20 @@ export async function collectRollout(
   let actSeconds = 0;
   let episodes = 0;
   const diagnosticSums = new Map<string, Float64Array>();
+  const startsArray = new Float32Array(P);
   for (let t = 0; t < config.numSteps; t++) {
     const actStart = performance.now();
-    buffer.storeInputs(t, run.obs, run.starts, run.state.map((s) => s.dataSync() as Float32Array));
+    const sequenceStart = t % config.bpttLength === 0;
+    buffer.storeInputs(t, run.obs, run.starts, sequenceStart ? run.state.map((s) => s.dataSync() as Float32Array) : null);
     const x = obsTensor(run.obs, P, obsShape);
-    const acted = act(agent, x, run.state, run.starts, config.dropoutWhileActing, rng);
-    if (acted.diagnostics) accumulateDiagnostics(diagnosticSums, acted.diagnostics);
-    tf.dispose([x, ...run.state, ...Object.values(acted.diagnostics ?? {})]);
-    run.state = acted.state;
+    startsArray.set(run.starts);
+    const starts = tf.tensor1d(startsArray);
+    const seed = seedTensor(rng);
+    const stepped = engine.act(x, starts, run.state, seed);
+    const acted = readSample(stepped.sample, P);
+    if (stepped.diagnostics) accumulateDiagnostics(diagnosticSums, stepped.diagnostics);
+    tf.dispose([x, starts, stepped.sample, ...run.state, ...Object.values(stepped.diagnostics ?? {})]);
+    run.state = stepped.state;
     actSeconds += (performance.now() - actStart) / 1000;
 
     const envStart = performance.now();
@@ -67,7 +74,9 @@ export async function collectRollout(
     const dones = new Uint8Array(P);
     for (let p = 0; p < P; p++) dones[p] = result.terminated[p]! | result.truncated[p]!;
     const rewards = Float32Array.from(result.reward);
-    if (config.bootstrapTruncated) bootstrapTruncated(agent, env, run.state, result, rewards, config);
+    // The step's own seed values the truncations, so bootstrapping leaves the run's random stream unchanged.
+    if (config.bootstrapTruncated) bootstrapTruncated(engine, env, run.state, result, rewards, config, seed);
+    seed.dispose();
     buffer.storeOutcome(t, acted.actions, acted.logProbs, acted.values, rewards, dones);
     for (const ep of result.info.episodes) {
       run.recentReturns.push(ep.gameScore ?? ep.return);
@@ -107,12 +116,13 @@ function accumulateDiagnostics(sums: Map<string, Float64Array>, diagnostics: Rec
  * gets γ·V(final obs), valued under the state the env had reached (SB3's treatment).
  */
 function bootstrapTruncated(
-  agent: ActorCritic,
+  engine: AgentEngine,
   env: VecEnv,
   state: tf.Tensor[],
   result: Awaited<ReturnType<VecEnv['step']>>,
   rewards: Float32Array,
   config: PpoConfig,
+  seed: tf.Tensor1D,
 ): void {
   const P = config.numEnvs;
   const cut = [...result.info.finalObs.keys()].filter((p) => result.truncated[p] && !result.terminated[p]);
@@ -122,7 +132,7 @@ function bootstrapTruncated(
   for (const p of cut) finalObs.set(result.info.finalObs.get(p)!, p * size);
   const values = tf.tidy(() => {
     const x = obsTensor(finalObs, P, env.observationSpace.shape);
-    return agent.step(x, state, tf.zeros([P]) as tf.Tensor1D, config.dropoutWhileActing).values.dataSync();
+    return engine.values(x, tf.zeros([P]) as tf.Tensor1D, state, seed).dataSync();
   });
   for (const p of cut) rewards[p] = rewards[p]! + config.gamma * values[p]!;
 }

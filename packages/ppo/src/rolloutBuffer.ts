@@ -62,13 +62,16 @@ export class RolloutBuffer {
     this.states = this.stateSizes.map((size) => new Float32Array(T * P * size));
   }
 
-  /** Stores what is known before acting at step t: obs `[P, ...]`, starts `[P]`, state `[P, ...shape]` each. */
-  storeInputs(t: number, obs: ObsArray, starts: Uint8Array, states: readonly (Float32Array | Int32Array | Uint8Array)[]): void {
+  /**
+   * Stores what is known before acting at step t: obs `[P, ...]`, starts `[P]`, state `[P, ...shape]` each.
+   * `states` may be null at steps where no training sequence starts (their stored state is never read).
+   */
+  storeInputs(t: number, obs: ObsArray, starts: Uint8Array, states: readonly (Float32Array | Int32Array | Uint8Array)[] | null): void {
     const P = this.numEnvs;
     if (obs.length !== P * this.obsSize) throw new Error(`obs must hold P·obsSize=${P * this.obsSize} values (got ${obs.length})`);
     this.obs.set(obs, t * P * this.obsSize);
     this.starts.set(starts, t * P);
-    states.forEach((s, k) => this.states[k]!.set(s, t * P * this.stateSizes[k]!));
+    states?.forEach((s, k) => this.states[k]!.set(s, t * P * this.stateSizes[k]!));
   }
 
   /** Stores the outcome of step t, all `[P]`. */

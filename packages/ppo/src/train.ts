@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MemoryCore } from '@mempo/core-attention';
 import { isResumableVecEnv, type ObsArray, type VecEnv } from '@mempo/envs';
-import { obsTensor } from './acting.js';
+import { obsTensor, seedTensor } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { Adam } from './adam.js';
+import { createAgentEngine, resolveEngine, type AgentEngine } from './agentEngine.js';
 import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
 import { listCheckpoints, loadLatestCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
 import { CONFIG_FIELDS, numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
 import { summarize } from './evaluate.js';
-import { ppoLoss } from './loss.js';
-import { epochMinibatches, gatherMinibatch, sequenceRefs } from './minibatches.js';
+import { epochMinibatches, gatherMinibatch, sequenceRefs, type MinibatchArrays } from './minibatches.js';
+import { minibatchTensors, UPDATE_TERMS } from './minibatchUpdate.js';
 import type { ProgressReporter } from './progressBar.js';
 import { ProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 import { Rng } from './rng.js';
@@ -60,10 +61,12 @@ export interface TrainResult {
   lastMetrics: Metrics | null;
   /** True when a callback stopped the run before `totalSteps`. */
   stopped: boolean;
+  /** The engine the run executed on. */
+  engine: 'graph' | 'eager';
 }
 
 /** Fields that may differ between a checkpoint's config and the resumed one (they change no result). */
-const RESUME_FREE_FIELDS: readonly (keyof PpoConfig)[] = ['checkpointEvery', 'keepCheckpoints'];
+const RESUME_FREE_FIELDS: readonly (keyof PpoConfig)[] = ['checkpointEvery', 'keepCheckpoints', 'engine'];
 
 /**
  * Recurrent PPO (spec/ppo.md) on any MemoryCore. Each update: collect P×T steps, compute GAE, run
@@ -96,6 +99,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     stateShapes: core.stateShapes,
   });
   const refs = sequenceRefs(T, P, config.bpttLength);
+  const minibatchArrays = { current: undefined as MinibatchArrays | undefined };
 
   const saved = options.resume && checkpointDir ? loadLatestCheckpoint(checkpointDir) : null;
   let run: RunState;
@@ -106,9 +110,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     agent.dispose();
     throw err;
   }
+  const engine = createAgentEngine(resolveEngine(config.engine), agent, adam, config);
   let csv: ProgressCsv | undefined;
   if (options.runDir) {
-    writeJsonAtomic(join(options.runDir, 'config.json'), { ppo: config, encoder: encoder.config(), core: core.config() });
+    const ppo = { ...config, engine: engine.kind };
+    writeJsonAtomic(join(options.runDir, 'config.json'), { ppo, encoder: encoder.config(), core: core.config() });
     csv = new ProgressCsv(join(options.runDir, 'progress.csv'), saved ? run.update : undefined);
   }
 
@@ -123,14 +129,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const clipEpsilon = scheduledValue(config.clipSchedule, config.clipEpsilon, run.update, totalUpdates);
 
       // 1. Rollout (spec/ppo.md "Rollout").
-      const rollout = await collectRollout(agent, env, buffer, run, config, rng);
+      const rollout = await collectRollout(engine, env, buffer, run, config, rng);
 
       // 2. Advantages (spec/ppo.md "Advantages"), bootstrapped with V(obs_T) under the current state.
       const learnStart = performance.now();
       const lastValues = tf.tidy(() => {
         const x = obsTensor(run.obs, P, env.observationSpace.shape);
         const starts = tf.tensor1d(Float32Array.from(run.starts));
-        return agent.step(x, run.state, starts, config.dropoutWhileActing).values.dataSync() as Float32Array;
+        return engine.values(x, starts, run.state, seedTensor(rng)).dataSync() as Float32Array;
       });
       const { advantages, returns } = computeGae({
         rewards: buffer.rewards,
@@ -144,7 +150,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (config.normalizeAdvantages) normalizeInPlace(advantages);
 
       // 3. Recurrent minibatches (spec/ppo.md "Recurrent minibatches").
-      const losses = learn(agent, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon);
+      const losses = learn(engine, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon, minibatchArrays);
       const learnSeconds = (performance.now() - learnStart) / 1000;
 
       run.update += 1;
@@ -182,24 +188,29 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       progress?.update(metrics);
 
       // 5. Checkpoint, then the user's hook (a stop request still leaves a checkpoint to resume from).
+      if (callbacks?.onUpdate) engine.syncModel();
       const decision = await callbacks?.onUpdate?.(metrics, agent);
       stopped = decision === 'stop' && run.update < totalUpdates;
       const due = config.checkpointEvery > 0 && (run.update % config.checkpointEvery === 0 || run.update === totalUpdates || stopped);
       if (checkpointDir && due) {
+        engine.syncModel();
         const path = writeCheckpoint(checkpointDir, run, config, env, agent, adam, rng);
         callbacks?.onCheckpoint?.(path, run.update);
       }
       if (stopped) break;
     }
   } catch (err) {
+    engine.dispose();
     agent.dispose();
     throw err;
   } finally {
     progress?.stop();
     tf.dispose(run.state);
-    adam.dispose();
   }
-  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped };
+  // The agent handed back holds the newest weights (the graph engine's resident values are pulled here).
+  engine.dispose();
+  adam.dispose();
+  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped, engine: engine.kind };
 }
 
 function checkCompatible(config: PpoConfig, env: VecEnv, encoder: Encoder): void {
@@ -222,9 +233,12 @@ async function freshRun(config: PpoConfig, env: VecEnv, core: MemoryCore): Promi
   };
 }
 
-/** `epochs` passes of shuffled recurrent minibatches, one Adam step each; returns the mean loss terms. */
+/**
+ * `epochs` passes of shuffled recurrent minibatches, one Adam step each; returns the mean loss terms. The
+ * terms stay on the device until the end (one readback per update); the minibatch arrays are reused.
+ */
 function learn(
-  agent: ActorCritic,
+  engine: AgentEngine,
   adam: Adam,
   buffer: RolloutBuffer,
   advantages: Float32Array,
@@ -234,57 +248,32 @@ function learn(
   config: PpoConfig,
   learningRate: number,
   clipEpsilon: number,
+  arrays: { current: MinibatchArrays | undefined },
 ): Metrics {
   const L = config.bpttLength;
-  const sums = new Float64Array(6);
+  let sums: tf.Tensor1D | null = null;
   let steps = 0;
+  const lr = tf.scalar(learningRate);
+  const clip = tf.scalar(clipEpsilon);
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     for (const batch of epochMinibatches(refs, config.seqsPerBatch, rng)) {
-      const mb = gatherMinibatch(buffer, advantages, returns, batch, L);
-      const B = mb.batch;
-      let terms: tf.Tensor1D | undefined;
-      const obs = tf.tensor(mb.obs, [L, B, ...buffer.obsShape]);
-      const starts = tf.tensor2d(mb.starts, [L, B]);
-      const state0 = mb.state0.map((s, k) => tf.tensor(s, [B, ...buffer.stateShapes[k]!]));
-      const { gradNorm } = adam.step(
-        () => {
-          const { logits, values } = agent.sequence(obs, state0, starts, true);
-          const loss = ppoLoss(
-            {
-              logits,
-              values,
-              actions: tf.tensor1d(mb.actions, 'int32'),
-              oldLogProbs: tf.tensor1d(mb.oldLogProbs),
-              oldValues: tf.tensor1d(mb.oldValues),
-              advantages: tf.tensor1d(mb.advantages),
-              returns: tf.tensor1d(mb.returns),
-            },
-            { ...config, clipEpsilon },
-          );
-          terms = tf.keep(
-            tf.stack([loss.policyLoss, loss.valueLoss, loss.entropy, loss.approxKl, loss.clipFraction]) as tf.Tensor1D,
-          );
-          return loss.total;
-        },
-        { learningRate, maxGradNorm: config.maxGradNorm },
-      );
-      tf.dispose([obs, starts, ...state0]);
-      const values = terms!.dataSync();
-      terms!.dispose();
-      values.forEach((v, i) => (sums[i] = sums[i]! + v));
-      sums[5] = sums[5]! + gradNorm;
+      const mb = gatherMinibatch(buffer, advantages, returns, batch, L, arrays.current);
+      arrays.current = mb;
+      adam.iterations += 1;
+      const iteration = tf.scalar(adam.iterations);
+      const seed = seedTensor(rng);
+      const tensors = minibatchTensors(mb, buffer, { learningRate: lr, clipEpsilon: clip, iteration, seed });
+      const terms = engine.update(tensors);
+      tf.dispose([...Object.values(tensors).flat().filter((t) => t !== lr && t !== clip)]);
+      const next: tf.Tensor1D = sums ? tf.add(sums, terms) : terms;
+      if (sums) tf.dispose([sums, terms]);
+      sums = next;
       steps += 1;
     }
   }
-  const mean = (i: number) => sums[i]! / steps;
-  return {
-    'losses/policy_loss': mean(0),
-    'losses/value_loss': mean(1),
-    'losses/entropy': mean(2),
-    'losses/approx_kl': mean(3),
-    'losses/clip_fraction': mean(4),
-    'losses/grad_norm': mean(5),
-  };
+  const means = sums!.dataSync();
+  tf.dispose([sums!, lr, clip]);
+  return Object.fromEntries(UPDATE_TERMS.map((name, i) => [name, means[i]! / steps]));
 }
 
 /** Everything that makes a resumed run continue exactly (DESIGN.md, "Runs"). */

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   Dense,
   blockGradient,
+  deriveSeed,
+  dropoutScale,
   GroupGRUCell,
   GroupLinear,
   GroupLSTMCell,
@@ -12,6 +14,7 @@ import {
   requireRate,
   requireShape,
   snapshotWeights,
+  type CoreCallOptions,
   type NamedVariables,
 } from '@mempo/core-attention';
 import { SequenceLinear, timeSteps } from './sequenceLinear.js';
@@ -26,11 +29,6 @@ function constantOf(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
     return { value: fn(input), gradFunc: () => tf.zeros(shape) };
   });
   return op(x);
-}
-
-/** `[…]` keep-and-rescale factors of inverted dropout: 0 with probability `rate`, else 1 / (1 − rate). */
-function dropoutScale(shape: number[], rate: number): tf.Tensor {
-  return tf.div(tf.floor(tf.add(tf.randomUniform(shape), 1 - rate)), 1 - rate);
 }
 
 /** The independent dynamics of each unit. */
@@ -229,7 +227,7 @@ export class RIMCell {
   }
 
   /** One step: x `[B, N, D]` (N = 1 for a flat vector). */
-  step(x: tf.Tensor3D, state: RIMState, opts: { training: boolean }): RIMStepResult {
+  step(x: tf.Tensor3D, state: RIMState, opts: CoreCallOptions): RIMStepResult {
     requireShape('RIMCell', 'input x [B, N, D]', x, [-1, -1, this.a.inputSize]);
     return tf.tidy(() => {
       const r = this.sequence(tf.expandDims(x, 0) as tf.Tensor4D, state, null, opts);
@@ -249,7 +247,7 @@ export class RIMCell {
    * not depend on the state (input keys and values, fused weights, dropout masks) is done once, and the
    * state stays unit-major `[U, B, H]` between steps so the per-unit maps need no transposes.
    */
-  sequence(xs: tf.Tensor4D, state0: RIMState, starts: tf.Tensor2D | null, opts: { training: boolean }): RIMSequenceResult {
+  sequence(xs: tf.Tensor4D, state0: RIMState, starts: tf.Tensor2D | null, opts: CoreCallOptions): RIMSequenceResult {
     const { units: U, hiddenSize: H, inputSize: D } = this.a;
     requireShape('RIMCell', 'input xs [T, B, N, D]', xs, [-1, -1, -1, D]);
     const [T, B, N] = xs.shape;
@@ -266,10 +264,13 @@ export class RIMCell {
       const valueSteps = timeSteps(values);
       const keepSteps = starts ? timeSteps(tf.reshape(tf.sub(1, starts), [T, 1, B, 1])) : null;
       // Dropout masks for all steps in one draw each (only in training).
-      const drop = (rate: number, shape: number[]) =>
-        opts.training && rate > 0 ? timeSteps(dropoutScale([T, ...shape], rate)) : null;
-      const inputDrop = drop(this.a.inputDropout, [B, U, N + 1]);
-      const commDrop = drop(this.a.commDropout, [B, this.a.numCommHeads, U, U]);
+      // Each mask has its own stream of the call's seed (salts 1 and 2).
+      const drop = (rate: number, shape: number[], salt: number) =>
+        opts.training && rate > 0
+          ? timeSteps(dropoutScale([T, ...shape], rate, opts.seed ? deriveSeed(opts.seed, salt) : undefined))
+          : null;
+      const inputDrop = drop(this.a.inputDropout, [B, U, N + 1], 1);
+      const commDrop = drop(this.a.commDropout, [B, this.a.numCommHeads, U, U], 2);
       let h = tf.transpose(state0.h, [1, 0, 2]) as tf.Tensor3D; // [U, B, H]
       let c = state0.c ? (tf.transpose(state0.c, [1, 0, 2]) as tf.Tensor3D) : null;
       const hs: tf.Tensor3D[] = [];

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConsoleProgress, resolveConfig, train, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
+import { ConsoleProgress, resolveConfig, train, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
 
@@ -11,6 +11,8 @@ export interface RunSpec {
   memory: MemoryName;
   preset: PresetName;
   seed: number;
+  /** Execution engine (default 'auto': graph on the native backend, eager elsewhere). */
+  engine?: EngineChoice;
   /** Agent steps summed over envs; default: the preset's budget. */
   totalSteps?: number;
   /** Parallel envs; default: the preset's. */
@@ -34,7 +36,7 @@ export function defaultRunDir(spec: Pick<RunSpec, 'env' | 'memory' | 'seed'>): s
 export const RUN_SPEC_FILE = 'run.json';
 
 /** The part of a {@link RunSpec} saved as `run.json` (the rest only steers the process). */
-export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress'>;
+export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine'>;
 
 function writeRunSpec(runDir: string, spec: RunSpec): void {
   mkdirSync(runDir, { recursive: true });
@@ -61,7 +63,7 @@ async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined>
  * has checkpoints is resumed from the newest one.
  */
 export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir: string; config: PpoConfig }> {
-  const overrides: Partial<PpoConfig> = { seed: spec.seed };
+  const overrides: Partial<PpoConfig> = { seed: spec.seed, engine: spec.engine ?? 'auto' };
   if (spec.totalSteps !== undefined) overrides.totalSteps = spec.totalSteps;
   if (spec.numEnvs !== undefined) overrides.numEnvs = spec.numEnvs;
   const config = resolveConfig(spec.preset, overrides);

@@ -40,7 +40,7 @@ describe('train', () => {
   it('keeps tf.memory().numTensors flat over 20 updates', async () => {
     const counts: number[] = [];
     const config = small({ totalSteps: 4 * 8 * 20 });
-    const { agent, updates } = await train({
+    const { agent, updates, engine, engineStats } = await train({
       config,
       env: new CueMemoryTask({ numEnvs: 4 }),
       encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [8], seed: 1 }),
@@ -48,6 +48,8 @@ describe('train', () => {
       callbacks: { onUpdate: () => void counts.push(tf.memory().numTensors) },
     });
     expect(updates).toBe(20);
+    // 'auto' on the cpu backend: eager, which compiles nothing.
+    expect([engine, engineStats]).toEqual(['eager', null]);
     expect(counts).toHaveLength(20);
     expect(new Set(counts).size, `tensor counts per update: ${counts.join(' ')}`).toBe(1);
     agent.dispose();

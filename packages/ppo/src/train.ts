@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MemoryCore } from '@mempo/core-attention';
 import { isResumableVecEnv, type ObsArray, type VecEnv } from '@mempo/envs';
+import type { GraphProgramStats } from '@mempo/graph';
 import { obsTensor, seedTensor } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { Adam } from './adam.js';
@@ -63,6 +64,8 @@ export interface TrainResult {
   stopped: boolean;
   /** The engine the run executed on. */
   engine: 'graph' | 'eager';
+  /** The graph engine's compile statistics at the end of the run (one-off tracing and session loads); null for eager. */
+  engineStats: GraphProgramStats | null;
 }
 
 /** Fields that may differ between a checkpoint's config and the resumed one (they change no result). */
@@ -208,9 +211,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     tf.dispose(run.state);
   }
   // The agent handed back holds the newest weights (the graph engine's resident values are pulled here).
+  const engineStats = engine.stats ? { ...engine.stats } : null;
   engine.dispose();
   adam.dispose();
-  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped, engine: engine.kind };
+  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped, engine: engine.kind, engineStats };
 }
 
 function checkCompatible(config: PpoConfig, env: VecEnv, encoder: Encoder): void {

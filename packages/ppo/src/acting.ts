@@ -77,9 +77,16 @@ export function readSample(sample: tf.Tensor2D, numEnvs: number): Pick<Acted, 'a
   };
 }
 
-/** Observations as the float32 tensor the encoder reads, `[P, ...obsShape]`. */
-export function obsTensor(obs: ObsArray, numEnvs: number, obsShape: readonly number[]): tf.Tensor {
-  return tf.tensor(obs instanceof Float32Array ? obs : Float32Array.from(obs), [numEnvs, ...obsShape], 'float32');
+/**
+ * Observations as the float32 tensor the encoder reads, `[P, ...obsShape]`. Byte observations (images) are
+ * converted into `scratch` when given (the rollout reuses one array instead of allocating 225 KB per Atari
+ * step); the tensor must then be consumed before `scratch` is refilled (backends read it on first use).
+ */
+export function obsTensor(obs: ObsArray, numEnvs: number, obsShape: readonly number[], scratch?: Float32Array): tf.Tensor {
+  if (obs instanceof Float32Array) return tf.tensor(obs, [numEnvs, ...obsShape], 'float32');
+  const values = scratch && scratch.length === obs.length ? scratch : new Float32Array(obs.length);
+  values.set(obs);
+  return tf.tensor(values, [numEnvs, ...obsShape], 'float32');
 }
 
 /** One eager step of the agent with sampled actions (evaluation and other eager callers). */

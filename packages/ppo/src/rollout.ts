@@ -52,11 +52,12 @@ export async function collectRollout(
   let episodes = 0;
   const diagnosticSums = new Map<string, Float64Array>();
   const startsArray = new Float32Array(P);
+  const obsScratch = new Float32Array(buffer.obs.length / config.numSteps);
   for (let t = 0; t < config.numSteps; t++) {
     const actStart = performance.now();
     const sequenceStart = t % config.bpttLength === 0;
     buffer.storeInputs(t, run.obs, run.starts, sequenceStart ? run.state.map((s) => s.dataSync() as Float32Array) : null);
-    const x = obsTensor(run.obs, P, obsShape);
+    const x = obsTensor(run.obs, P, obsShape, obsScratch);
     startsArray.set(run.starts);
     const starts = tf.tensor1d(startsArray);
     const seed = seedTensor(rng);

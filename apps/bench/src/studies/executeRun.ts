@@ -65,6 +65,7 @@ export async function executeRun(plan: PlannedRun, log: (line: string) => void =
     env: plan.train,
     memory: plan.memory,
     preset: plan.preset,
+    engine: plan.engine,
     seed: plan.seed,
     totalSteps: plan.frames,
     ...(plan.numEnvs !== undefined ? { numEnvs: plan.numEnvs } : {}),

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { EngineChoice } from '@mempo/ppo';
 import { useBackend } from '../backend.js';
 import { buildReport } from '../report/buildReport.js';
 import { collectResults } from '../report/studyResults.js';
@@ -32,16 +33,18 @@ interface StudyFlags {
   parallelism?: number;
   frames?: number;
   seeds?: number;
+  engine?: EngineChoice;
   report: boolean;
 }
 
-/** Applies the smoke-run overrides (`--frames`, `--seeds`) to a study. */
-function withOverrides(study: Study, flags: Pick<StudyFlags, 'frames' | 'seeds'>): Study {
+/** Applies the command-line overrides (`--frames`, `--seeds` for smoke runs, `--engine`) to a study. */
+function withOverrides(study: Study, flags: Pick<StudyFlags, 'frames' | 'seeds' | 'engine'>): Study {
   if (flags.seeds !== undefined && flags.seeds > study.seeds.length)
     throw new InvalidArgumentError(`--seeds must be at most ${study.seeds.length}, the seeds listed in the study (got ${flags.seeds})`);
   return {
     ...study,
     ...(flags.seeds !== undefined ? { seeds: study.seeds.slice(0, flags.seeds) } : {}),
+    ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
     ...(flags.frames !== undefined ? { frames: flags.frames, experiments: study.experiments.map((e) => ({ ...e, frames: flags.frames })) } : {}),
   };
 }
@@ -57,6 +60,7 @@ export function addStudyCommands(program: Command, backend: () => string | undef
     .option('--parallelism <n>', 'runs at once (default: the number of cores)', positiveInt('--parallelism'))
     .option('--frames <n>', "override every run's frame budget (smoke runs)", positiveInt('--frames'))
     .option('--seeds <n>', 'use only the first n seeds of the study', positiveInt('--seeds'))
+    .addOption(new Option('--engine <engine>', "every run's execution engine (default: the study file's, else auto)").choices(['auto', 'graph', 'eager']))
     .option('--no-report', 'skip the report at the end')
     .action(async (arg: string, flags: StudyFlags) => {
       const study = withOverrides(resolveStudy(arg), flags);

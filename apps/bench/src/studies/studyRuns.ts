@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PresetName } from '@mempo/ppo';
+import type { EngineChoice, PresetName } from '@mempo/ppo';
 import type { EnvChoice } from '../training/environments.js';
 import type { CoreOverrides, MemoryName } from '../training/memoryCores.js';
 import type { Study } from './studySchema.js';
@@ -16,6 +16,8 @@ export interface PlannedRun {
   core: CoreOverrides;
   stack?: number;
   preset: PresetName;
+  /** Execution engine (results agree between engines within float32 rounding). */
+  engine: EngineChoice;
   seed: number;
   frames: number;
   numEnvs?: number;
@@ -50,6 +52,7 @@ export function planRuns(study: Study, outDir: string): PlannedRun[] {
           core: { units: entry.units, k: entry.k, hidden: entry.hidden },
           ...(entry.stack !== undefined ? { stack: entry.stack } : {}),
           preset: study.preset,
+          engine: study.engine,
           seed,
           frames: experiment.frames ?? study.frames,
           ...(study.envs !== undefined ? { numEnvs: study.envs } : {}),

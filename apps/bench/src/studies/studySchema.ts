@@ -47,6 +47,10 @@ export const studySchema = z
     seeds: z.array(z.number().int().nonnegative()).min(1).describe('one run per seed per cell'),
     envs: positiveInt.optional().describe("parallel envs per run; default: the preset's"),
     flicker: z.number().min(0).max(1).default(0.5).describe('Atari: flicker probability'),
+    engine: z
+      .enum(['auto', 'graph', 'eager'])
+      .default('auto')
+      .describe('execution engine of every run: graph (one TensorFlow graph per update and acting step, native backend), eager, or auto'),
     evalEpisodes: positiveInt.default(100),
     diagnosticSteps: z.number().int().nonnegative().default(100).describe('steps of env 0 whose core diagnostics are recorded'),
     unit: z.string().default('agent steps').describe('what "frames" counts, printed in the report'),

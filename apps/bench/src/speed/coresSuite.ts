@@ -128,10 +128,8 @@ async function timeCompiled(
   inputs: tf.Tensor[],
   timing: TimingOptions | undefined,
 ): Promise<{ ms: number; compileSeconds: number; nodes: number }> {
-  // The cores draw their dropout masks with tf.randomUniform in JS, so two traces differ: with verification
-  // off, the first trace's masks become constants of the graph. The graph still applies them (same kernels);
-  // it only skips the draws, a few elementwise ops per sequence.
-  const program = new GraphProgram({ state, verifyDeterminism: false });
+  // Dropout draws come from the seed input (statelessRandomUniform), so the default trace verification holds.
+  const program = new GraphProgram({ state });
   try {
     const compiled: CompiledFunction = program.compile(name, fn);
     tf.dispose(compiled.call(inputs));
@@ -147,7 +145,8 @@ async function timeCompiled(
  * Times `sequence` over T steps (forward, and forward + backward of mean(outputs) to every weight) for
  * rim / lstm / gru on the active backend, with the eager engine and, on the native backend, the graph engine
  * (`@mempo/graph`: the same call traced into one TensorFlow graph with the weights resident), side by side on
- * the same inputs. Training mode (dropout on) as in PPO updates.
+ * the same inputs. Training mode (dropout on, masks drawn from a seed input) as in PPO updates. Compiled:
+ * `(xs, starts, seed, ...state0) => [outputs]` and `=> grads` (tf.variableGrads inside the function).
  */
 export async function runCoresSuite(opts: CoresSuiteOptions = {}): Promise<CoreSpeedRow[]> {
   const rows: CoreSpeedRow[] = [];
@@ -160,16 +159,18 @@ export async function runCoresSuite(opts: CoresSuiteOptions = {}): Promise<CoreS
       const [N, D] = core.inputShape;
       const xs = tf.randomNormal([steps, s.batch, N, D], 0, 1, 'float32', 3) as tf.Tensor4D;
       const starts = tf.zeros([steps, s.batch]) as tf.Tensor2D;
+      // The dropout masks' seed, an input of every call as in PPO's updates (both engines draw them in TF).
+      const seed = tf.tensor1d([7, 0], 'int32');
       const state0 = core.initialState(s.batch);
       const vars = core.trainableVariables();
-      const forwardOf = (x: tf.Tensor, st: tf.Tensor, state: tf.Tensor[]) =>
-        core.sequence(x as tf.Tensor4D, state, st as tf.Tensor2D, { training: true }).outputs;
-      const gradsOf = (x: tf.Tensor, st: tf.Tensor, state: tf.Tensor[]) => {
-        const { grads } = tf.variableGrads(() => tf.mean(forwardOf(x, st, state)) as tf.Scalar, vars);
+      const forwardOf = (x: tf.Tensor, st: tf.Tensor, sd: tf.Tensor, state: tf.Tensor[]) =>
+        core.sequence(x as tf.Tensor4D, state, st as tf.Tensor2D, { training: true, seed: sd }).outputs;
+      const gradsOf = (x: tf.Tensor, st: tf.Tensor, sd: tf.Tensor, state: tf.Tensor[]) => {
+        const { grads } = tf.variableGrads(() => tf.mean(forwardOf(x, st, sd, state)) as tf.Scalar, vars);
         return vars.map((v) => grads[v.name]!);
       };
-      const fwd = await timeTensorOp(() => forwardOf(xs, starts, state0), opts.timing);
-      const bwd = await timeTensorOp(() => gradsOf(xs, starts, state0), opts.timing);
+      const fwd = await timeTensorOp(() => forwardOf(xs, starts, seed, state0), opts.timing);
+      const bwd = await timeTensorOp(() => gradsOf(xs, starts, seed, state0), opts.timing);
       let times: GraphTimes = {
         graphForwardMs: null, graphForwardBackwardMs: null, graphForwardCompileSeconds: null,
         graphForwardBackwardCompileSeconds: null, graphForwardBackwardNodes: null,
@@ -178,9 +179,9 @@ export async function runCoresSuite(opts: CoresSuiteOptions = {}): Promise<CoreS
       if (graph) {
         opts.onProgress?.(`${s.name}: ${kind} (graph)`);
         try {
-          const inputs = [xs, starts, ...state0];
-          const gf = await timeCompiled(vars, 'forward', (x, st, ...state) => [forwardOf(x, st, state)], inputs, opts.timing);
-          const gb = await timeCompiled(vars, 'forwardBackward', (x, st, ...state) => gradsOf(x, st, state), inputs, opts.timing);
+          const inputs = [xs, starts, seed, ...state0];
+          const gf = await timeCompiled(vars, 'forward', (x, st, sd, ...state) => [forwardOf(x, st, sd, state)], inputs, opts.timing);
+          const gb = await timeCompiled(vars, 'forwardBackward', (x, st, sd, ...state) => gradsOf(x, st, sd, state), inputs, opts.timing);
           times = {
             graphForwardMs: gf.ms, graphForwardBackwardMs: gb.ms, graphForwardCompileSeconds: gf.compileSeconds,
             graphForwardBackwardCompileSeconds: gb.compileSeconds, graphForwardBackwardNodes: gb.nodes,
@@ -196,7 +197,7 @@ export async function runCoresSuite(opts: CoresSuiteOptions = {}): Promise<CoreS
         forwardBackwardSpeedup: ratio(bwd.medianMs, times.graphForwardBackwardMs),
         ...(graphError === undefined ? {} : { graphError }),
       });
-      tf.dispose([xs, starts, ...state0]);
+      tf.dispose([xs, starts, seed, ...state0]);
       core.dispose();
     }
   }

@@ -211,7 +211,7 @@ function expectSameActing(c: ParityCase, eager: Built, graph: Built, rng: Rng, l
   const g = graph.engine.act(obs, starts, state, seed);
   const ve = eager.engine.values(obs, starts, state, seed);
   const vg = graph.engine.values(obs, starts, state, seed);
-  const diagnostics = (r: typeof e) => Object.values(r.diagnostics ?? {});
+  const diagnostics = (r: typeof e) => [...Object.values(r.diagnostics ?? {}), ...(r.diagnosticSummary ? [r.diagnosticSummary] : [])];
   try {
     const [actionsE, logProbsE, valuesE] = e.sample.arraySync();
     const [actionsG, logProbsG, valuesG] = g.sample.arraySync();
@@ -224,6 +224,7 @@ function expectSameActing(c: ParityCase, eager: Built, graph: Built, rng: Rng, l
     expect(Object.keys(g.diagnostics ?? {})).toEqual(Object.keys(e.diagnostics ?? {}));
     for (const [name, value] of Object.entries(e.diagnostics ?? {}))
       expectClose(c.name, `acting ${name} (${label})`, g.diagnostics![name]!.dataSync(), value.dataSync());
+    if (e.diagnosticSummary) expectClose(c.name, `acting diagnostic summary (${label})`, g.diagnosticSummary!.dataSync(), e.diagnosticSummary.dataSync());
   } finally {
     tf.dispose([obs, starts, ...state, seed, ve, vg, e.sample, g.sample, ...e.state, ...g.state, ...diagnostics(e), ...diagnostics(g)]);
   }
@@ -335,7 +336,7 @@ describe('graph engine resources and runs', () => {
           const seed = seedTensor(rng);
           const acted = graph.engine.act(obs, starts, state, seed);
           const values = graph.engine.values(obs, starts, acted.state, seed);
-          tf.dispose([obs, starts, ...state, seed, acted.sample, ...acted.state, ...Object.values(acted.diagnostics ?? {}), values]);
+          tf.dispose([obs, starts, ...state, seed, acted.sample, ...acted.state, ...Object.values(acted.diagnostics ?? {}), ...(acted.diagnosticSummary ? [acted.diagnosticSummary] : []), values]);
           // The eager agent between graph calls: sync, read the weights, then carry on in the graph.
           if (iteration === 3) graph.engine.syncModel();
           counts.push(tf.memory().numTensors);

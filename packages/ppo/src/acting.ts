@@ -23,6 +23,12 @@ export interface ActStepResult {
   /** The core's state after the step. */
   state: tf.Tensor[];
   diagnostics?: Record<string, tf.Tensor>;
+  /**
+   * The diagnostics as the rollout logs them, concatenated in `diagnostics`' key order: per diagnostic its
+   * mean over envs, kept per element when it has ≤ 16 values per env (RIM's per-unit activity), else one
+   * overall mean. Computed in the step so a compiled step returns it with no extra kernels from JS.
+   */
+  diagnosticSummary?: tf.Tensor1D;
 }
 
 /** Salt of the action-sampling stream within a step's seed (the core's dropout uses salts 1 and 2). */
@@ -44,7 +50,12 @@ export function actStep(agent: ActorCritic, obs: tf.Tensor, starts: tf.Tensor1D,
     const actions = sampleActions(logPi, deriveSeed(seed, SAMPLING_SALT));
     const logProbs = tf.sum(tf.mul(logPi, tf.oneHot(actions, agent.heads.numActions)), 1);
     const sample = tf.stack([tf.cast(actions, 'float32'), logProbs, out.values]) as tf.Tensor2D;
-    return { sample, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
+    if (!out.diagnostics || Object.keys(out.diagnostics).length === 0) return { sample, state: out.state };
+    const summaries = Object.values(out.diagnostics).map((value) => {
+      const flat = tf.reshape(value, [value.shape[0] ?? 1, -1]);
+      return flat.shape[1]! <= 16 ? tf.mean(flat, 0) : tf.reshape(tf.mean(flat), [1]);
+    });
+    return { sample, state: out.state, diagnostics: out.diagnostics, diagnosticSummary: tf.concat(summaries) as tf.Tensor1D };
   });
 }
 
@@ -65,6 +76,14 @@ export function sampleActions(logPi: tf.Tensor2D, seed: tf.Tensor): tf.Tensor1D 
 /** A fresh int32 `[2]` seed from the run's RNG (one per compiled call keeps graphs random and runs reproducible). */
 export function seedTensor(rng: Rng): tf.Tensor1D {
   return tf.tensor1d([rng.nextUint32() | 0, rng.nextUint32() | 0], 'int32');
+}
+
+/** Sizes of each diagnostic's part of {@link ActStepResult.diagnosticSummary}, in key order. */
+export function summaryLayout(diagnostics: Record<string, tf.Tensor>): { name: string; size: number }[] {
+  return Object.entries(diagnostics).map(([name, value]) => {
+    const perEnv = value.size / (value.shape[0] ?? 1);
+    return { name, size: perEnv <= 16 ? perEnv : 1 };
+  });
 }
 
 /** Reads an {@link ActStepResult.sample} into JS arrays (the one device→host transfer a step needs). */
@@ -96,6 +115,6 @@ export function act(agent: ActorCritic, obs: tf.Tensor, state: tf.Tensor[], star
   const out = actStep(agent, obs, startsTensor, state, seed, training);
   tf.dispose([startsTensor, seed]);
   const sampled = readSample(out.sample, starts.length);
-  out.sample.dispose();
+  tf.dispose([out.sample, ...(out.diagnosticSummary ? [out.diagnosticSummary] : [])]);
   return { ...sampled, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
 }

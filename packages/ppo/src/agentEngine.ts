@@ -94,7 +94,8 @@ class GraphAgentEngine implements AgentEngine {
     this.actGraph = this.program.compile('act', (obs, starts, seed, ...state) => {
       const out = actStep(agent, obs!, starts as tf.Tensor1D, state, seed!, training);
       this.diagnosticNames = Object.keys(out.diagnostics ?? {});
-      return [out.sample, ...out.state, ...this.diagnosticNames.map((name) => out.diagnostics![name]!)];
+      const summary = out.diagnosticSummary ? [out.diagnosticSummary] : [];
+      return [out.sample, ...out.state, ...summary, ...this.diagnosticNames.map((name) => out.diagnostics![name]!)];
     });
     this.valuesGraph = this.program.compile('values', (obs, starts, seed, ...state) => [
       agent.step(obs!, state, starts as tf.Tensor1D, training, seed).values,
@@ -113,9 +114,12 @@ class GraphAgentEngine implements AgentEngine {
   act(obs: tf.Tensor, starts: tf.Tensor1D, state: tf.Tensor[], seed: tf.Tensor1D): ActStepResult {
     const [sample, ...rest] = this.actGraph.call([obs, starts, seed, ...state]);
     const next = rest.slice(0, this.stateCount);
-    const diagnostics = rest.slice(this.stateCount);
     const result: ActStepResult = { sample: sample as tf.Tensor2D, state: next };
-    if (diagnostics.length > 0) result.diagnostics = Object.fromEntries(this.diagnosticNames.map((name, i) => [name, diagnostics[i]!]));
+    if (this.diagnosticNames.length > 0) {
+      const [summary, ...diagnostics] = rest.slice(this.stateCount);
+      result.diagnosticSummary = summary as tf.Tensor1D;
+      result.diagnostics = Object.fromEntries(this.diagnosticNames.map((name, i) => [name, diagnostics[i]!]));
+    }
     return result;
   }
 

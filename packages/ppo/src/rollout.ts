@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ObsArray, VecEnv } from '@mempo/envs';
-import { obsTensor, readSample, seedTensor } from './acting.js';
+import { obsTensor, readSample, seedTensor, summaryLayout } from './acting.js';
 import type { AgentEngine } from './agentEngine.js';
 import type { PpoConfig } from './config.js';
 import type { Metrics } from './progressCsv.js';
@@ -50,7 +50,8 @@ export async function collectRollout(
   let envSeconds = 0;
   let actSeconds = 0;
   let episodes = 0;
-  const diagnosticSums = new Map<string, Float64Array>();
+  let diagnosticSums: Float64Array | null = null;
+  let layout: { name: string; size: number }[] = [];
   const startsArray = new Float32Array(P);
   const obsScratch = new Float32Array(buffer.obs.length / config.numSteps);
   for (let t = 0; t < config.numSteps; t++) {
@@ -63,8 +64,14 @@ export async function collectRollout(
     const seed = seedTensor(rng);
     const stepped = engine.act(x, starts, run.state, seed);
     const acted = readSample(stepped.sample, P);
-    if (stepped.diagnostics) accumulateDiagnostics(diagnosticSums, stepped.diagnostics);
+    if (stepped.diagnostics && stepped.diagnosticSummary) {
+      if (!diagnosticSums) layout = summaryLayout(stepped.diagnostics);
+      const summary = stepped.diagnosticSummary.dataSync();
+      diagnosticSums ??= new Float64Array(summary.length);
+      for (let i = 0; i < summary.length; i++) diagnosticSums[i] = diagnosticSums[i]! + summary[i]!;
+    }
     tf.dispose([x, starts, stepped.sample, ...run.state, ...Object.values(stepped.diagnostics ?? {})]);
+    stepped.diagnosticSummary?.dispose();
     run.state = stepped.state;
     actSeconds += (performance.now() - actStart) / 1000;
 
@@ -90,26 +97,13 @@ export async function collectRollout(
     run.starts = dones; // same-step autoreset: obs[t+1] of a finished env starts its next episode
   }
   const diagnostics: Metrics = {};
-  for (const [name, sums] of diagnosticSums) {
-    if (sums.length === 1) diagnostics[`core/${name}`] = sums[0]! / config.numSteps;
-    else sums.forEach((s, i) => (diagnostics[`core/${name}_${i}`] = s / config.numSteps));
+  let offset = 0;
+  for (const { name, size } of layout) {
+    if (size === 1) diagnostics[`core/${name}`] = diagnosticSums![offset]! / config.numSteps;
+    else for (let i = 0; i < size; i++) diagnostics[`core/${name}_${i}`] = diagnosticSums![offset + i]! / config.numSteps;
+    offset += size;
   }
   return { envSeconds, actSeconds, episodes, diagnostics };
-}
-
-/** Per-env diagnostics averaged over the batch; small ones (≤ 16 values, e.g. RIM's per-unit activity) are kept per element. */
-function accumulateDiagnostics(sums: Map<string, Float64Array>, diagnostics: Record<string, tf.Tensor>): void {
-  for (const [name, value] of Object.entries(diagnostics)) {
-    const perEnv = tf.tidy(() => {
-      const flat = tf.reshape(value, [value.shape[0] ?? 1, -1]);
-      return flat.shape[1]! <= 16 ? tf.mean(flat, 0) : tf.reshape(tf.mean(flat), [1]);
-    });
-    const data = perEnv.dataSync();
-    perEnv.dispose();
-    const sum = sums.get(name) ?? new Float64Array(data.length);
-    data.forEach((v, i) => (sum[i] = sum[i]! + v));
-    sums.set(name, sum);
-  }
 }
 
 /**

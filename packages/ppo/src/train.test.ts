@@ -158,6 +158,13 @@ describe('train', () => {
     await expect(
       train({ ...parts, config: small(), encoder: new MlpEncoder({ obsShape: [5], hiddenSizes: [], seed: 1 }) }),
     ).rejects.toThrow("the encoder's obsShape [5] must equal the env's observation shape [3]");
+    // These package tests run on the cpu backend, where the graph engine cannot run.
+    const before = tf.memory().numTensors;
+    await expect(train({ config: small({ engine: 'graph' }), ...parts })).rejects.toThrow(
+      "engine 'graph' needs the native 'tensorflow' backend (@tensorflow/tfjs-node): use engine 'eager' (or 'auto') on wasm and cpu",
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => small({ engine: 'fast' as never })).toThrow(`engine must be 'auto', 'graph' or 'eager' (got "fast")`);
     const runDir = tempDir();
     const done = await train({ config: small({ totalSteps: 64 }), ...parts, runDir });
     done.agent.dispose();

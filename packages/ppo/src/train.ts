@@ -84,6 +84,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = validateConfig({ ...options.config });
   const { env, encoder, core, scalarWriter, progress, callbacks } = options;
   checkCompatible(config, env, encoder);
+  const engineKind = resolveEngine(config.engine);
   const P = config.numEnvs;
   const T = config.numSteps;
   const totalUpdates = numUpdates(config);
@@ -113,7 +114,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     agent.dispose();
     throw err;
   }
-  const engine = createAgentEngine(resolveEngine(config.engine), agent, adam, config);
+  const engine = createAgentEngine(engineKind, agent, adam, config);
   let csv: ProgressCsv | undefined;
   if (options.runDir) {
     const ppo = { ...config, engine: engine.kind };

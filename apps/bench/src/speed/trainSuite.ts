@@ -31,7 +31,7 @@ export interface TrainSuiteCase {
 export const TRAIN_SUITE_CASES = {
   warehouse: { env: { family: 'warehouse', id: 'warehouse', flicker: 0 }, preset: 'iam', numEnvs: 8, updates: 2 },
   'minigrid-empty-5x5': { env: { family: 'minigrid', id: 'MiniGrid-Empty-5x5-v0', flicker: 0 }, preset: 'minigrid-rim', numEnvs: 16, updates: 2 },
-  'breakout-flicker': { env: { family: 'atari', id: 'breakout', flicker: 0.5 }, preset: 'atari', numEnvs: 8, updates: 1 },
+  'breakout-flicker': { env: { family: 'atari', id: 'breakout', flicker: 0.5 }, preset: 'atari', numEnvs: 8, updates: 2 },
 } as const satisfies Record<string, TrainSuiteCase>;
 export type TrainSuiteEnv = keyof typeof TRAIN_SUITE_CASES;
 export const TRAIN_SUITE_ENVS = Object.keys(TRAIN_SUITE_CASES) as TrainSuiteEnv[];

@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// The dependency direction of ../shared/DESIGN.md, enforced on every import between workspace packages:
+// The dependency direction of the README's "Layout" section, enforced on every import between workspace packages:
 // graph (the tensor engine) sits at the bottom and depends on tfjs only; core-attention ← rim, iam; envs
 // stands alone; ppo ← core-attention + envs (never a plugin); the bench app composes everything. Every layer
 // above graph may use it.

@@ -52,8 +52,8 @@ interface TracedSignature {
 let programCount = 0;
 
 /**
- * A set of compiled tensor functions that share resident state in one TensorFlow session (DESIGN.md, "The
- * tensor engine", graph engine). Each function is traced once per input signature (shapes and dtypes): the
+ * A set of compiled tensor functions that share resident state in one TensorFlow session (this package's
+ * README, "How it works"). Each function is traced once per input signature (shapes and dtypes): the
  * kernels one eager call runs are recorded through tfjs-node's addon and replayed afterwards as one graph, so a
  * call costs one session run instead of one native call per kernel.
  *

@@ -11,7 +11,7 @@ export type EngineKind = 'graph' | 'eager';
 
 /**
  * The three computations of a PPO run, behind one interface so the loop does not care how they execute
- * (DESIGN.md, "The tensor engine"): `eager` runs tfjs ops one by one; `graph` runs each as one call of a
+ * (the root README, "Engines: eager and graph"): `eager` runs tfjs ops one by one; `graph` runs each as one call of a
  * compiled TensorFlow graph, with the weights and Adam's moments resident in it.
  * Every returned tensor belongs to the caller.
  */

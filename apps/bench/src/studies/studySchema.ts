@@ -34,7 +34,7 @@ const experimentEntry = z
   .strict();
 
 /**
- * The study file schema (DESIGN.md, "Runs, studies and outputs"): a grid of
+ * The study file schema (the root README, "Studies"): a grid of
  * experiments (training env + evaluation envs) × memories × seeds under one PPO preset.
  */
 export const studySchema = z

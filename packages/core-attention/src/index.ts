@@ -1,7 +1,7 @@
 import './registerGradients.js';
 export type { MemoryCore, CoreCallOptions, CoreStepResult, CoreSequenceResult, CoreConfig } from './memoryCore.js';
 export { maskStateAtStarts } from './episodeStarts.js';
-export { scanWithResets, sequenceByStep, type ScanStep } from './scanSequence.js';
+export { scanWithResets, sequenceByStep, timeSteps, type ScanStep } from './scanSequence.js';
 export { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';
 export { requirePositiveInt, requireRate, requireShape } from './validation.js';
 export { SeedStream, uniformInit, normalInit, glorotUniformInit, initVariable } from './initializers.js';

@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { maskStateAtStarts } from './episodeStarts.js';
 import type { CoreCallOptions, CoreSequenceResult, CoreStepResult, MemoryCore } from './memoryCore.js';
 
+/** `[T, …]` → T tensors `[…]`; for T = 1 a squeeze, because `tf.unstack`'s gradient rejects a single output (tfjs 4.22). */
+export function timeSteps(x: tf.Tensor): tf.Tensor[] {
+  return x.shape[0] === 1 ? [tf.squeeze(x, [0])] : tf.unstack(x);
+}
+
 /** One step of a scan: this step's slices of the per-time inputs, and the (already reset) state. */
 export type ScanStep = (inputs: tf.Tensor[], state: tf.Tensor[], t: number) => CoreStepResult;
 
@@ -27,8 +32,8 @@ export function scanWithResets(
     if (x.shape[0] !== T) throw new Error(`inputs must have T=${T} steps like starts (got shape [${x.shape.join(',')}])`);
   }
   const result = tf.tidy(() => {
-    const slices = inputs.map((x) => tf.unstack(x));
-    const startRows = tf.unstack(starts) as tf.Tensor1D[];
+    const slices = inputs.map(timeSteps);
+    const startRows = timeSteps(starts) as tf.Tensor1D[];
     let state = state0;
     const outputs: tf.Tensor[] = [];
     const diagnostics: Record<string, tf.Tensor[]> = {};

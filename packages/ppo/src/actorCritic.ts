@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { maskStateAtStarts, type MemoryCore } from '@mempo/core-attention';
+import { deriveSeed, maskStateAtStarts, type MemoryCore } from '@mempo/core-attention';
 import type { Encoder } from './encoder.js';
 import { ActorCriticHeads } from './heads.js';
+
+/** Chunk c of {@link ActorCritic.sequence} draws dropout from `seed + [0, 1000·c]`: far from the cores' own salts (1, 2). */
+const CHUNK_SEED_STRIDE = 1000;
 
 /** Arguments of {@link ActorCritic}. */
 export interface ActorCriticArgs {
@@ -66,6 +69,14 @@ export class ActorCritic {
   /**
    * L steps of B sequences: obs `[L, B, ...obsShape]`, state0 the stored state at each sequence's first step,
    * starts `[L, B]` → logits `[L·B, A]`, values `[L·B]` (time-major, matching the minibatch arrays).
+   *
+   * The L steps run as consecutive chunks of at most `chunkLength` steps (default: all L at once), each
+   * encoded and then passed through the core from the state the previous chunk left. The state carries its
+   * gradient across chunk boundaries, so this is still backpropagation through all L steps; what chunks buy
+   * is independence: in a compiled graph nothing in chunk c + 1's encoder waits for the core, so TensorFlow
+   * encodes it on a second core while the recurrent core steps through chunk c (and, backwards, runs chunk
+   * c's encoder gradient while the core goes back through chunk c − 1). With `seed` (dropout), chunk c
+   * draws from its own stream, `seed + [0, 1000·c]`, so chunk 0 keeps the unchunked masks.
    */
   sequence(
     obs: tf.Tensor,
@@ -73,13 +84,26 @@ export class ActorCritic {
     starts: tf.Tensor2D,
     training: boolean,
     seed?: tf.Tensor,
+    chunkLength?: number,
   ): { logits: tf.Tensor2D; values: tf.Tensor1D } {
     return tf.tidy(() => {
       const [L, B] = obs.shape as [number, number];
-      const x = this.encoder.apply(tf.reshape(obs, [L * B, ...obs.shape.slice(2)])); // [L·B, N, F]
-      const xs = tf.reshape(x, [L, B, ...this.encoder.outputShape]) as tf.Tensor4D;
-      const { outputs } = this.core.sequence(xs, state0, starts, { training, ...(seed ? { seed } : {}) }); // [L, B, out]
-      return this.heads.apply(tf.reshape(outputs, [L * B, this.core.outputSize]) as tf.Tensor2D);
+      const chunk = Math.min(chunkLength ?? L, L);
+      const outputs: tf.Tensor[] = [];
+      let state = state0;
+      for (let t0 = 0, c = 0; t0 < L; t0 += chunk, c++) {
+        const n = Math.min(chunk, L - t0);
+        const part = n === L ? obs : tf.slice(obs, [t0], [n]);
+        const x = this.encoder.apply(tf.reshape(part, [n * B, ...obs.shape.slice(2)])); // [n·B, N, F]
+        const xs = tf.reshape(x, [n, B, ...this.encoder.outputShape]) as tf.Tensor4D;
+        const partStarts = (n === L ? starts : tf.slice(starts, [t0], [n])) as tf.Tensor2D;
+        const partSeed = seed && c > 0 ? deriveSeed(seed, CHUNK_SEED_STRIDE * c) : seed;
+        const out = this.core.sequence(xs, state, partStarts, { training, ...(partSeed ? { seed: partSeed } : {}) }); // [n, B, out]
+        outputs.push(out.outputs);
+        state = out.state;
+      }
+      const all = outputs.length === 1 ? outputs[0]! : tf.concat(outputs, 0);
+      return this.heads.apply(tf.reshape(all, [L * B, this.core.outputSize]) as tf.Tensor2D);
     });
   }
 

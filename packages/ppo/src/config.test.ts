@@ -37,6 +37,7 @@ describe('validateConfig', () => {
     expect(() => resolveConfig('atari', { gamma: 2 })).toThrow('gamma must be a number in [0, 1] (got 2)');
     expect(() => resolveConfig('atari', { numEnvs: 2.5 })).toThrow('numEnvs must be a positive integer (got 2.5)');
     expect(() => resolveConfig('atari', { lrSchedule: 'cosine' as never })).toThrow(`lrSchedule must be 'constant' or 'linear' (got "cosine")`);
+    expect(() => resolveConfig('atari', { chunkLength: 0 })).toThrow('chunkLength must be a positive integer (got 0)');
     expect(() => resolveConfig('atari', { maxGradNorm: -1 })).toThrow('maxGradNorm must be a positive number or null (got -1)');
     expect(() => resolveConfig('atari', { bpttLength: 100 })).toThrow('bpttLength must divide numSteps (got bpttLength=100, numSteps=128)');
     expect(() => resolveConfig('atari', { seqsPerBatch: 3 })).toThrow('seqsPerBatch must divide the 8 sequences of an update');

@@ -22,6 +22,12 @@ export interface PpoConfig {
   epochs: number;
   /** Sequences per minibatch; P·T/L sequences must be a multiple of it. One optimizer step per minibatch. */
   seqsPerBatch: number;
+  /**
+   * The update runs each minibatch's L steps through encoder and core in chunks of at most this many steps,
+   * so that the graph engine encodes one chunk while the core steps through the previous one (README,
+   * "Engines"). The gradient still flows through all L steps; only the dropout masks are drawn per chunk.
+   */
+  chunkLength: number;
   /** Adam learning rate at the start of the run. */
   learningRate: number;
   /** 'linear' decays the learning rate to 0 at the last update. */
@@ -85,6 +91,7 @@ const CHECKS: Record<keyof PpoConfig, Check> = {
   bpttLength: positiveInt,
   epochs: positiveInt,
   seqsPerBatch: positiveInt,
+  chunkLength: positiveInt,
   learningRate: positive,
   lrSchedule: schedule,
   adamEpsilon: positive,

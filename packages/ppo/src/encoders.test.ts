@@ -91,4 +91,45 @@ describe('ActorCritic', () => {
     a.dispose();
     b.dispose();
   });
+  it('runs a sequence in chunks with the same outputs and gradients as in one piece, the state crossing chunk boundaries', () => {
+    const agent = new ActorCritic({
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [8], seed: 1 }),
+      core: new LSTMCore({ inputSize: 8, hiddenSize: 4, seed: 1 }),
+      numActions: 2,
+      seed: 1,
+    });
+    const L = 7;
+    const B = 2;
+    const obs = tf.randomNormal([L, B, 3], 0, 1, 'float32', 4);
+    // Env 0's episode runs across every chunk boundary; env 1 restarts inside the second chunk.
+    const starts = tf.tensor2d([[0, 0], [0, 0], [0, 0], [0, 0], [0, 1], [0, 0], [0, 0]]);
+    const state0 = [tf.fill([B, 4], 0.3), tf.fill([B, 4], -0.2)];
+    const vars = agent.trainableVariables();
+    const run = (chunkLength?: number) =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const out = agent.sequence(obs, state0, starts as tf.Tensor2D, true, undefined, chunkLength);
+          return tf.add(tf.sum(tf.square(out.logits)), tf.sum(out.values)) as tf.Scalar;
+        }, vars);
+        return [value, ...vars.map((v) => grads[v.name]!)];
+      });
+    const whole = run();
+    try {
+      for (const chunkLength of [1, 3, 7, 100]) {
+        const chunked = run(chunkLength);
+        chunked.forEach((t, i) => {
+          const expected = whole[i]!.dataSync();
+          Array.from(t.dataSync()).forEach((v, j) => expect(Math.abs(v - expected[j]!), `chunkLength ${chunkLength}, tensor ${i}[${j}]`).toBeLessThan(1e-5 * (1 + Math.abs(expected[j]!))));
+        });
+        tf.dispose(chunked);
+      }
+      // A gradient that the chunk boundary would cut: the loss on the last step depends on the first obs.
+      const { grads } = tf.variableGrads(() => tf.sum(tf.slice(agent.sequence(obs, state0, starts as tf.Tensor2D, true, undefined, 1).values, [L * B - 2], [1])) as tf.Scalar, [agent.core.trainableVariables()[0]!]);
+      expect(tf.max(tf.abs(Object.values(grads)[0]!)).dataSync()[0]).toBeGreaterThan(0);
+      tf.dispose(grads);
+    } finally {
+      tf.dispose([obs, starts, ...state0, ...whole]);
+      agent.dispose();
+    }
+  });
 });

@@ -17,6 +17,7 @@ export { ActorCritic, type ActorCriticArgs, type ActStep } from './actorCritic.j
 export { act, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
 export { saveCheckpoint, loadCheckpoint, loadLatestCheckpoint, listCheckpoints, type CheckpointContents } from './checkpoint.js';
+export { RUN_FILES, runPath, type RunFile } from './runFolder.js';
 export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { ProgressCsv, readProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 export { ConsoleProgress, type ProgressReporter } from './progressBar.js';

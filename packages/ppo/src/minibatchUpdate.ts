@@ -50,7 +50,7 @@ export function minibatchUpdate(agent: ActorCritic, adam: Adam, mb: MinibatchTen
   const result = tf.tidy(() => {
     const gradNorm = adam.step(
       () => {
-        const { logits, values } = agent.sequence(mb.obs, mb.state0, mb.starts, true, mb.seed);
+        const { logits, values } = agent.sequence(mb.obs, mb.state0, mb.starts, true, mb.seed, config.chunkLength);
         const loss = ppoLoss(
           { logits, values, actions: mb.actions, oldLogProbs: mb.oldLogProbs, oldValues: mb.oldValues, advantages: mb.advantages, returns: mb.returns },
           { ...config, clipEpsilon: mb.clipEpsilon },

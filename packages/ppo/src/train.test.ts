@@ -178,6 +178,20 @@ describe('train', () => {
         resume: true,
       }),
     ).rejects.toThrow('cannot resume: gamma is 0.9 but the checkpoint was written with 0.99');
+    // chunkLength acts as min(chunkLength, bpttLength = 4): 2 changes the dropout streams, 100 changes nothing.
+    const resumeWith = (chunkLength: number) =>
+      train({
+        config: small({ totalSteps: 64, chunkLength }),
+        env: new CueMemoryTask({ numEnvs: 4 }),
+        encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }),
+        core: new LSTMCore({ inputSize: 3, hiddenSize: 4, seed: 1 }),
+        runDir,
+        resume: true,
+      });
+    await expect(resumeWith(2)).rejects.toThrow('cannot resume: chunkLength is 2 but the checkpoint was written with 4');
+    const resumed = await resumeWith(100);
+    expect(resumed.updates).toBe(2);
+    resumed.agent.dispose();
     // Without resume, an existing run is never overwritten.
     await expect(train({ config: small({ totalSteps: 64 }), ...parts, runDir })).rejects.toThrow(
       `${runDir} already holds a run with checkpoints: pass resume: true to continue it, or use a new runDir`,

@@ -281,6 +281,15 @@ function learn(
   return Object.fromEntries(UPDATE_TERMS.map((name, i) => [name, means[i]! / steps]));
 }
 
+/**
+ * A config field as it acts on the run. `chunkLength` acts as min(chunkLength, bpttLength), and checkpoints
+ * written before the field existed ran every sequence as one chunk.
+ */
+function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
+  if (field !== 'chunkLength') return config[field];
+  return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
+}
+
 /** Everything that makes a resumed run continue exactly (DESIGN.md, "Runs"). */
 function snapshotRun(run: RunState, config: PpoConfig, env: VecEnv, agent: ActorCritic, adam: Adam, rng: Rng): CheckpointContents {
   const tensors: Record<string, tf.Tensor> = {};
@@ -338,9 +347,9 @@ async function restoreRun(
   try {
     for (const field of CONFIG_FIELDS) {
       if (RESUME_FREE_FIELDS.includes(field)) continue;
-      if (JSON.stringify(meta.config[field]) !== JSON.stringify(config[field]))
+      if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
         throw new Error(
-          `cannot resume: ${field} is ${JSON.stringify(config[field])} but the checkpoint was written with ${JSON.stringify(meta.config[field])}; ` +
+          `cannot resume: ${field} is ${JSON.stringify(resumeValue(config, field))} but the checkpoint was written with ${JSON.stringify(resumeValue(meta.config, field))}; ` +
             'use the same config or start a new run folder',
         );
     }

@@ -14,10 +14,11 @@ import {
   requireRate,
   requireShape,
   snapshotWeights,
+  timeSteps,
   type CoreCallOptions,
   type NamedVariables,
 } from '@mempo/core-attention';
-import { SequenceLinear, timeSteps } from './sequenceLinear.js';
+import { SequenceLinear } from './sequenceLinear.js';
 import { rankMask } from './topKMask.js';
 
 /** `fn(x)` as one op with a zero gradient: for tensors derived from the (gradient-free) active mask. */

@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/** `[T, …]` → T tensors `[…]` (squeeze for T = 1: tf.unstack's gradient rejects a single output). */
-export function timeSteps(x: tf.Tensor): tf.Tensor[] {
-  return x.shape[0] === 1 ? [tf.squeeze(x, [0])] : tf.unstack(x);
-}
+import { timeSteps } from '@mempo/core-attention';
 
 /**
  * The per-unit map `y_t = x_t·W (+ b)` applied at every step t of one sequence, with the weight gradient

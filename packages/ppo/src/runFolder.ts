@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+
+/**
+ * The layout of a run folder: every file a run writes, by one name each. `train` writes the first five;
+ * the bench's commands add the spec, plan, evaluation, diagnostics and log beside them. Code that reads or
+ * writes a run folder takes its paths from here, never from a literal.
+ */
+export const RUN_FILES = {
+  /** `{ ppo, encoder, core, heads }`: the resolved configs the agent was built from (what `loadAgent` reads). */
+  config: 'config.json',
+  /** One row per update (spec columns); on resume, rows after the checkpoint are dropped. */
+  progress: 'progress.csv',
+  /** `update-NNNNNN/` folders, each `manifest.json` + `tensors.bin`. */
+  checkpoints: 'checkpoints',
+  /** TensorBoard event files. */
+  tensorBoard: 'tb',
+  /** Present while a process trains or reads the run: who holds it (pid, host, command, since). */
+  lock: 'run.lock',
+  /** The bench's run spec (env, memory, preset, seed, core overrides). */
+  spec: 'run.json',
+  /** A study run's resolved plan and its fingerprint. */
+  plan: 'plan.json',
+  /** The final evaluation; written last, so its presence marks a finished study run. */
+  evaluation: 'eval.json',
+  /** Env 0's core diagnostics over the first evaluation steps (RIM, IAM). */
+  diagnostics: 'diagnostics.json',
+  /** A study run's console output. */
+  log: 'run.log',
+} as const;
+
+/** One of {@link RUN_FILES}' names. */
+export type RunFile = keyof typeof RUN_FILES;
+
+/**
+ * The path of one file of a run folder.
+ *
+ * @example
+ * readFileSync(runPath('runs/breakout-rim-s1', 'config'), 'utf8');
+ */
+export function runPath(runDir: string, file: RunFile): string {
+  return join(runDir, RUN_FILES[file]);
+}

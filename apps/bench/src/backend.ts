@@ -49,9 +49,11 @@ async function register(name: BackendName): Promise<string> {
         // PPO's ops are small (a few envs per step): on ≤ 2 cores, handing each one to TF's intra-op pool
         // costs more than it saves (a [2, 400]·[400, 255] matmul: ~145 µs pooled vs ~40 µs on one thread),
         // and the env process needs a core too. Measured again for the graph engine (RIM forward+backward,
-        // intra/inter 1/1, 1/2, 2/1, 2/2): intra-op 2 was 2–3× slower at MiniGrid and Atari sizes, inter-op
-        // 1 vs 2 within noise, so inter-op keeps TF's default (one per core). More cores keep TF's defaults
-        // (not measured here). Read by libtensorflow when it loads; set either variable to override.
+        // intra/inter 1/1, 1/2, 2/1, 2/2): intra-op 2 was 2–3× slower at MiniGrid and Atari sizes. Inter-op
+        // keeps TF's default (one thread per core): the chunked PPO update needs two, to encode one chunk
+        // while the recurrent core runs the other (Atari RIM update ~150 ms with 2, ~245 ms with 1). More
+        // cores keep TF's defaults (not measured here). Read by libtensorflow when it loads; set either
+        // variable to override.
         if (availableParallelism() <= 2) process.env.TF_NUM_INTRAOP_THREADS ??= '1';
         // The GPU build registers the same 'tensorflow' backend; prefer it when the user installed it.
         const pkg = isInstalled('@tensorflow/tfjs-node-gpu') ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';

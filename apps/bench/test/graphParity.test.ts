@@ -45,9 +45,10 @@ import { makeCore, type EnvFamily, type MemoryName } from '../src/training/memor
 // Largest differences seen in those cases: loss terms 5.3e-6 relative (a policy loss of 1.4e-3; the others
 // ≤ 6.6e-7), so at most 0.07 of their budget; acting outputs 0.14 of theirs; weights 2.7e-3 × lr (0.27 of
 // the budget, Warehouse RIM with the minibatch in chunks of 3); moments 0.12 of theirs. Weights and moments
-// need the floors: a gradient element that is zero in exact arithmetic (RIM's input-key bias, which the attention softmax cancels) or nearly so (sums that cancel over
-// the batch) is rounding noise in both engines, noise of different sign, and Adam's normalised step turns it
-// into steps of different sign, so those elements agree to a fraction of one step, not to RTOL of the weight.
+// need the floors: a gradient element that is zero in exact arithmetic (RIM's input-key bias, which the
+// attention softmax cancels) or nearly so (sums that cancel over the batch) is rounding noise in both engines,
+// noise of different sign, and Adam's normalised step turns it into steps of different sign, so those elements
+// agree to a fraction of one step, not to RTOL of the weight.
 // MEMPO_PARITY_REPORT=1 prints the fraction of the budget every case used.
 const RTOL = 1e-5;
 const ATOL = 1e-6;

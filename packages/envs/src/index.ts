@@ -38,3 +38,4 @@ export { greedyWarehouseAction } from './warehouse/policies.js';
 export { CueMemoryTask, type CueMemoryTaskArgs, type CueMemoryStepResult, type CueMemoryTaskState } from './memoryTask/cueMemoryTask.js';
 export { FrameStack, type FrameStackArgs, type FrameStackState } from './wrappers/frameStack.js';
 export { makeAtariEnv, type AtariEnvArgs } from './bridge/atari.js';
+export { unknownAtariGames } from './bridge/atariGames.js';

@@ -90,11 +90,14 @@ export class Adam {
     });
   }
 
-  /** The moments by index (`m/0`, `v/0`, …) and the step count, for a checkpoint. */
+  /**
+   * Copies of the moments by index (`m/0`, `v/0`, …) and the step count, for a checkpoint; the caller
+   * disposes the copies (the same rule as `getWeights`).
+   */
   getState(): { iterations: number; tensors: Record<string, tf.Tensor> } {
     const tensors: Record<string, tf.Tensor> = {};
-    this.m.forEach((m, i) => (tensors[`m/${i}`] = m));
-    this.v.forEach((v, i) => (tensors[`v/${i}`] = v));
+    this.m.forEach((m, i) => (tensors[`m/${i}`] = tf.clone(m)));
+    this.v.forEach((v, i) => (tensors[`v/${i}`] = tf.clone(v)));
     return { iterations: this.iterations, tensors };
   }
 

@@ -20,16 +20,23 @@ export interface ActorCriticHeadsArgs {
 export class ActorCriticHeads extends LayeredModule {
   readonly numActions: number;
   protected readonly layers: { actor: Dense; critic: Dense };
+  private readonly args: ActorCriticHeadsArgs;
 
   constructor(args: ActorCriticHeadsArgs) {
     super();
     if (!Number.isInteger(args.numActions) || args.numActions < 2)
       throw new Error(`numActions must be an integer ≥ 2 (got ${args.numActions})`);
     this.numActions = args.numActions;
+    this.args = { inputSize: args.inputSize, numActions: args.numActions, seed: args.seed };
     this.layers = {
       actor: new Dense({ inputSize: args.inputSize, outputSize: args.numActions, init: 'glorot', gain: 0.01, seed: args.seed }),
       critic: new Dense({ inputSize: args.inputSize, outputSize: 1, init: 'glorot', seed: args.seed + 1 }),
     };
+  }
+
+  /** The arguments the heads were built with (`config.json`'s `heads`, what `loadAgent` rebuilds them from). */
+  config(): ActorCriticHeadsArgs {
+    return { ...this.args };
   }
 
   /** features `[B, F]` → logits `[B, A]`, values `[B]`. */

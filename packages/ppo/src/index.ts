@@ -16,8 +16,20 @@ export { ActorCriticHeads, type ActorCriticHeadsArgs } from './heads.js';
 export { ActorCritic, type ActorCriticArgs, type ActStep } from './actorCritic.js';
 export { act, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
-export { saveCheckpoint, loadCheckpoint, loadLatestCheckpoint, listCheckpoints, type CheckpointContents } from './checkpoint.js';
-export { RUN_FILES, runPath, type RunFile } from './runFolder.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  loadLatestCheckpoint,
+  listCheckpoints,
+  removeStaleTemps,
+  CheckpointDamagedError,
+  type CheckpointContents,
+  type LoadLatestOptions,
+} from './checkpoint.js';
+export { snapshotRun, writeCheckpoint, restoreRun, resumeValue, RESUME_FREE_FIELDS, type RunCheckpointMeta, type RunParts } from './runCheckpoint.js';
+export { RUN_FILES, CHECKPOINT_FILES, runPath, type RunFile } from './runFolder.js';
+export { writeFileAtomic, writeJsonAtomic, writeFolderAtomic, makeDirectory, describeWriteError } from './atomicWrite.js';
+export { readJsonFile } from './readJson.js';
 export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { ProgressCsv, readProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 export { ConsoleProgress, type ProgressReporter } from './progressBar.js';

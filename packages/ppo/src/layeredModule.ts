@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { assignWeights, type NamedVariables } from '@mempo/core-attention';
+import { assignWeights, snapshotWeights, type NamedVariables } from '@mempo/core-attention';
 
 /** A layer that names its variables (`kernel`, `bias`): core-attention's `Dense`, {@link Conv2D}. */
 export interface NamedLayer {
@@ -19,9 +19,9 @@ export abstract class LayeredModule {
     return Object.values(this.namedVariables());
   }
 
-  /** The variables themselves by `<layer>/<weight>` name (not copies: checkpointing reads them in place). */
+  /** Copies of the weights by `<layer>/<weight>` name; the caller disposes them (MemoryCore's getWeights rule). */
   getWeights(): Record<string, tf.Tensor> {
-    return this.namedVariables();
+    return snapshotWeights(this.namedVariables());
   }
 
   /** Assigns every `<layer>/<weight>`; throws naming a missing, unknown or mis-shaped entry. */

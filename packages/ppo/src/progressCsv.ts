@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, readFileSync, appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { describeWriteError, makeDirectory, writeFileAtomic } from './atomicWrite.js';
 
 /** A flat record of named scalars, one per update (CleanRL's `charts/…`, `losses/…` names). */
 export type Metrics = Record<string, number>;
@@ -34,18 +35,17 @@ export class ProgressCsv {
    */
   constructor(path: string, resumeAfterUpdate?: number) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     if (resumeAfterUpdate !== undefined && existsSync(path)) {
       const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
       if (header) {
         this.columns = header.split(',');
         const updateColumn = this.columns.indexOf('update');
         const kept = rows.filter((r) => Number(r.split(',')[updateColumn]) <= resumeAfterUpdate);
-        writeFileSync(`${path}.tmp`, [header, ...kept].map((l) => `${l}\n`).join(''));
-        renameSync(`${path}.tmp`, path);
+        writeFileAtomic(path, [header, ...kept].map((l) => `${l}\n`).join(''));
       }
     } else {
-      writeFileSync(path, '');
+      writeFileAtomic(path, '');
     }
   }
 
@@ -53,11 +53,20 @@ export class ProgressCsv {
   write(metrics: Metrics): void {
     if (this.columns === null) {
       this.columns = Object.keys(metrics);
-      appendFileSync(this.path, `${this.columns.join(',')}\n`);
+      this.append(`${this.columns.join(',')}\n`);
     }
     const unknown = Object.keys(metrics).filter((k) => !this.columns!.includes(k));
     if (unknown.length > 0) throw new Error(`progress.csv has no column for ${unknown.join(', ')} (columns are fixed by the first row)`);
-    appendFileSync(this.path, `${this.columns.map((c) => formatValue(metrics[c])).join(',')}\n`);
+    this.append(`${this.columns.map((c) => formatValue(metrics[c])).join(',')}\n`);
+  }
+
+  /** Appends one line; a full disk or a folder that became read-only names the file and the fix. */
+  private append(line: string): void {
+    try {
+      appendFileSync(this.path, line);
+    } catch (err) {
+      throw describeWriteError(this.path, err);
+    }
   }
 }
 

@@ -28,6 +28,14 @@ export const RUN_FILES = {
   log: 'run.log',
 } as const;
 
+/** The files of one checkpoint folder (`checkpoints/update-NNNNNN/`). */
+export const CHECKPOINT_FILES = {
+  /** `{ meta, tensors: [{ name, shape, offset }] }`: the run's counters and config, and the tensor index. */
+  manifest: 'manifest.json',
+  /** The tensors, float32 little-endian, concatenated; its size must match the manifest to the byte. */
+  tensors: 'tensors.bin',
+} as const;
+
 /** One of {@link RUN_FILES}' names. */
 export type RunFile = keyof typeof RUN_FILES;
 

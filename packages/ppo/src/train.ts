@@ -1,16 +1,16 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MemoryCore } from '@mempo/core-attention';
-import { isResumableVecEnv, type ObsArray, type VecEnv } from '@mempo/envs';
+import type { VecEnv } from '@mempo/envs';
 import type { GraphProgramStats } from '@mempo/graph';
 import { obsTensor, seedTensor } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { Adam } from './adam.js';
 import { createAgentEngine, resolveEngine, type AgentEngine } from './agentEngine.js';
 import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
-import { listCheckpoints, loadLatestCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
-import { CONFIG_FIELDS, numUpdates, validateConfig, type PpoConfig } from './config.js';
+import { writeJsonAtomic } from './atomicWrite.js';
+import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './checkpoint.js';
+import { numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
 import { summarize } from './evaluate.js';
 import { epochMinibatches, gatherMinibatch, sequenceRefs, type MinibatchArrays } from './minibatches.js';
@@ -20,6 +20,8 @@ import { ProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 import { Rng } from './rng.js';
 import { RolloutBuffer } from './rolloutBuffer.js';
 import { collectRollout, type RunState } from './rollout.js';
+import { restoreRun, writeCheckpoint, type RunParts } from './runCheckpoint.js';
+import { runPath } from './runFolder.js';
 import { scheduledValue } from './schedules.js';
 
 /** Hooks into the loop (SB3's callbacks) without editing it. */
@@ -49,6 +51,8 @@ export interface TrainOptions {
   /** Console progress bar or other display. */
   progress?: ProgressReporter;
   callbacks?: TrainCallbacks;
+  /** Receives one-line warnings (a damaged checkpoint passed over, a stale temporary folder removed). Default `console.warn`. */
+  warn?: (line: string) => void;
 }
 
 /** What {@link train} returns. The caller owns (and disposes) the agent. */
@@ -68,9 +72,6 @@ export interface TrainResult {
   engineStats: GraphProgramStats | null;
 }
 
-/** Fields that may differ between a checkpoint's config and the resumed one (they change no result). */
-const RESUME_FREE_FIELDS: readonly (keyof PpoConfig)[] = ['checkpointEvery', 'keepCheckpoints', 'engine'];
-
 /**
  * Recurrent PPO (spec/ppo.md) on any MemoryCore. Each update: collect P×T steps, compute GAE, run
  * `epochs` passes of recurrent minibatches, log, checkpoint.
@@ -88,7 +89,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const P = config.numEnvs;
   const T = config.numSteps;
   const totalUpdates = numUpdates(config);
-  const checkpointDir = options.runDir ? join(options.runDir, 'checkpoints') : undefined;
+  const checkpointDir = options.runDir ? runPath(options.runDir, 'checkpoints') : undefined;
+  const warn = options.warn ?? ((line: string) => console.warn(line));
   if (checkpointDir && !options.resume && listCheckpoints(checkpointDir).length > 0)
     throw new Error(`${options.runDir} already holds a run with checkpoints: pass resume: true to continue it, or use a new runDir`);
 
@@ -105,10 +107,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const refs = sequenceRefs(T, P, config.bpttLength);
   const minibatchArrays = { current: undefined as MinibatchArrays | undefined };
 
-  const saved = options.resume && checkpointDir ? loadLatestCheckpoint(checkpointDir) : null;
+  const parts: RunParts = { config, env, agent, adam, rng };
+  // A write that died with its process left a temporary folder: remove it before it fills the disk for good.
+  for (const path of checkpointDir ? removeStaleTemps(checkpointDir) : []) warn(`removed ${path}, left by an interrupted checkpoint write`);
+  let saved: ReturnType<typeof loadLatestCheckpoint> = null;
   let run: RunState;
   try {
-    run = saved ? await restoreRun(saved, config, env, agent, adam, rng) : await freshRun(config, env, core);
+    saved = options.resume && checkpointDir ? loadLatestCheckpoint(checkpointDir, { warn }) : null;
+    run = saved ? await restoreRun(saved, parts) : await freshRun(config, env, core);
   } catch (err) {
     adam.dispose();
     agent.dispose();
@@ -118,7 +124,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let csv: ProgressCsv | undefined;
   if (options.runDir) {
     const ppo = { ...config, engine: engine.kind };
-    writeJsonAtomic(join(options.runDir, 'config.json'), { ppo, encoder: encoder.config(), core: core.config() });
+    writeJsonAtomic(runPath(options.runDir, 'config'), { ppo, encoder: encoder.config(), core: core.config(), heads: agent.heads.config() });
     csv = new ProgressCsv(join(options.runDir, 'progress.csv'), saved ? run.update : undefined);
   }
 
@@ -198,7 +204,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const due = config.checkpointEvery > 0 && (run.update % config.checkpointEvery === 0 || run.update === totalUpdates || stopped);
       if (checkpointDir && due) {
         engine.syncModel();
-        const path = writeCheckpoint(checkpointDir, run, config, env, agent, adam, rng);
+        const path = writeCheckpoint(checkpointDir, run, parts);
         callbacks?.onCheckpoint?.(path, run.update);
       }
       if (stopped) break;
@@ -279,124 +285,4 @@ function learn(
   const means = sums!.dataSync();
   tf.dispose([sums!, lr, clip]);
   return Object.fromEntries(UPDATE_TERMS.map((name, i) => [name, means[i]! / steps]));
-}
-
-/**
- * A config field as it acts on the run. `chunkLength` acts as min(chunkLength, bpttLength), and checkpoints
- * written before the field existed ran every sequence as one chunk.
- */
-function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
-  if (field !== 'chunkLength') return config[field];
-  return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
-}
-
-/** Everything that makes a resumed run continue exactly (DESIGN.md, "Runs"). */
-function snapshotRun(run: RunState, config: PpoConfig, env: VecEnv, agent: ActorCritic, adam: Adam, rng: Rng): CheckpointContents {
-  const tensors: Record<string, tf.Tensor> = {};
-  for (const [name, w] of Object.entries(agent.getWeights())) tensors[`model/${name}`] = w;
-  const opt = adam.getState();
-  for (const [name, w] of Object.entries(opt.tensors)) tensors[`adam/${name}`] = w;
-  run.state.forEach((s, k) => (tensors[`state/${k}`] = s));
-  const obs = obsTensor(run.obs, config.numEnvs, env.observationSpace.shape);
-  tensors['obs'] = obs;
-  const meta = {
-    version: 1,
-    config,
-    update: run.update,
-    globalStep: run.globalStep,
-    rng: rng.getState(),
-    adamIterations: opt.iterations,
-    starts: Array.from(run.starts),
-    recentReturns: run.recentReturns,
-    recentLengths: run.recentLengths,
-    envState: isResumableVecEnv(env) ? env.getState() : null,
-  };
-  return { meta, tensors };
-}
-
-/** Writes a checkpoint of the run; the obs copy made for it is freed once written. */
-function writeCheckpoint(dir: string, run: RunState, config: PpoConfig, env: VecEnv, agent: ActorCritic, adam: Adam, rng: Rng): string {
-  const snapshot = snapshotRun(run, config, env, agent, adam, rng);
-  try {
-    return saveCheckpoint(dir, run.update, snapshot, config.keepCheckpoints);
-  } finally {
-    snapshot.tensors['obs']!.dispose();
-  }
-}
-
-/** Restores a run from {@link snapshotRun}'s checkpoint; throws when the config differs in a field that matters. */
-async function restoreRun(
-  saved: CheckpointContents,
-  config: PpoConfig,
-  env: VecEnv,
-  agent: ActorCritic,
-  adam: Adam,
-  rng: Rng,
-): Promise<RunState> {
-  const meta = saved.meta as {
-    config: PpoConfig;
-    update: number;
-    globalStep: number;
-    rng: number[];
-    adamIterations: number;
-    starts: number[];
-    recentReturns: number[];
-    recentLengths: number[];
-    envState: unknown;
-  };
-  try {
-    for (const field of CONFIG_FIELDS) {
-      if (RESUME_FREE_FIELDS.includes(field)) continue;
-      if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
-        throw new Error(
-          `cannot resume: ${field} is ${JSON.stringify(resumeValue(config, field))} but the checkpoint was written with ${JSON.stringify(resumeValue(meta.config, field))}; ` +
-            'use the same config or start a new run folder',
-        );
-    }
-    const weights: Record<string, tf.Tensor> = {};
-    const moments: Record<string, tf.Tensor> = {};
-    for (const [name, t] of Object.entries(saved.tensors)) {
-      if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
-      if (name.startsWith('adam/')) moments[name.slice('adam/'.length)] = t;
-    }
-    agent.setWeights(weights);
-    adam.setState({ iterations: meta.adamIterations, tensors: moments });
-    rng.setState(meta.rng);
-    const P = config.numEnvs;
-    let obs: ObsArray;
-    let starts: Uint8Array;
-    let state: tf.Tensor[];
-    if (isResumableVecEnv(env) && meta.envState !== null) {
-      await env.reset(config.seed);
-      await env.setState(meta.envState);
-      const data = saved.tensors['obs']!.dataSync() as Float32Array;
-      obs = env.observationSpace.dtype === 'uint8' ? Uint8Array.from(data) : Float32Array.from(data);
-      starts = Uint8Array.from(meta.starts);
-      state = agent.core.stateShapes.map((_, k) => tf.clone(saved.tensors[`state/${k}`]!));
-    } else {
-      // Without an env snapshot the episodes in flight are lost: start fresh ones, with a seed that differs
-      // from the run's first reset so the resumed run does not replay the same episodes.
-      obs = await env.reset(config.seed + meta.update * P);
-      starts = new Uint8Array(P).fill(1);
-      state = agent.core.initialState(P);
-    }
-    return {
-      update: meta.update,
-      globalStep: meta.globalStep,
-      obs,
-      starts,
-      state,
-      recentReturns: meta.recentReturns,
-      recentLengths: meta.recentLengths,
-    };
-  } finally {
-    tf.dispose(Object.values(saved.tensors));
-  }
-}
-
-/** Writes JSON via a temporary file and a rename. */
-function writeJsonAtomic(path: string, data: unknown): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(`${path}.tmp`, JSON.stringify(data, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
 }

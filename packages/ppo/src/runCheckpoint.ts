@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { isResumableVecEnv, type ObsArray, type VecEnv } from '@mempo/envs';
+import { obsTensor } from './acting.js';
+import type { ActorCritic } from './actorCritic.js';
+import type { Adam } from './adam.js';
+import { saveCheckpoint, type CheckpointContents } from './checkpoint.js';
+import { CONFIG_FIELDS, type PpoConfig } from './config.js';
+import type { Rng } from './rng.js';
+import type { RunState } from './rollout.js';
+
+/** Fields that may differ between a checkpoint's config and the resumed one (they change no result). */
+export const RESUME_FREE_FIELDS: readonly (keyof PpoConfig)[] = ['checkpointEvery', 'keepCheckpoints', 'engine'];
+
+/** What a run checkpoint's `meta` holds besides the tensors (DESIGN.md, "Runs"). */
+export interface RunCheckpointMeta {
+  version: 1;
+  config: PpoConfig;
+  update: number;
+  globalStep: number;
+  rng: number[];
+  adamIterations: number;
+  starts: number[];
+  recentReturns: number[];
+  recentLengths: number[];
+  envState: unknown;
+}
+
+/** The parts of a training run a checkpoint saves and restores. */
+export interface RunParts {
+  config: PpoConfig;
+  env: VecEnv;
+  agent: ActorCritic;
+  adam: Adam;
+  rng: Rng;
+}
+
+/**
+ * A config field as it acts on the run. `chunkLength` acts as min(chunkLength, bpttLength), and checkpoints
+ * written before the field existed ran every sequence as one chunk.
+ */
+export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
+  if (field !== 'chunkLength') return config[field];
+  return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
+}
+
+/**
+ * Everything that makes a resumed run continue exactly (DESIGN.md, "Runs"). The tensors are the caller's:
+ * copies of the weights and moments (getWeights' rule), a copy of the obs, and the run's own state tensors,
+ * which stay the run's. {@link writeCheckpoint} frees all but the state.
+ */
+export function snapshotRun(run: RunState, parts: RunParts): CheckpointContents {
+  const { config, env, agent, adam, rng } = parts;
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, w] of Object.entries(agent.getWeights())) tensors[`model/${name}`] = w;
+  const opt = adam.getState();
+  for (const [name, w] of Object.entries(opt.tensors)) tensors[`adam/${name}`] = w;
+  run.state.forEach((s, k) => (tensors[`state/${k}`] = s));
+  tensors['obs'] = obsTensor(run.obs, config.numEnvs, env.observationSpace.shape);
+  const meta: RunCheckpointMeta = {
+    version: 1,
+    config,
+    update: run.update,
+    globalStep: run.globalStep,
+    rng: rng.getState(),
+    adamIterations: opt.iterations,
+    starts: Array.from(run.starts),
+    recentReturns: run.recentReturns,
+    recentLengths: run.recentLengths,
+    envState: isResumableVecEnv(env) ? env.getState() : null,
+  };
+  return { meta: { ...meta }, tensors };
+}
+
+/**
+ * Writes a checkpoint of the run to `dir/update-<update>/` and returns its path. The copies made for it
+ * (weights, moments, obs) are freed once written, also when the write fails, so checkpoints leak nothing.
+ */
+export function writeCheckpoint(dir: string, run: RunState, parts: RunParts): string {
+  const snapshot = snapshotRun(run, parts);
+  try {
+    return saveCheckpoint(dir, run.update, snapshot, parts.config.keepCheckpoints);
+  } finally {
+    tf.dispose(Object.entries(snapshot.tensors).filter(([name]) => !name.startsWith('state/')).map(([, t]) => t));
+  }
+}
+
+/**
+ * Restores a run from {@link snapshotRun}'s checkpoint into the parts (weights, moments, RNG, env); throws
+ * when the config differs in a field that matters. Frees the checkpoint's tensors.
+ */
+export async function restoreRun(saved: CheckpointContents, parts: RunParts): Promise<RunState> {
+  const { config, env, agent, adam, rng } = parts;
+  const meta = saved.meta as unknown as RunCheckpointMeta;
+  try {
+    for (const field of CONFIG_FIELDS) {
+      if (RESUME_FREE_FIELDS.includes(field)) continue;
+      if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
+        throw new Error(
+          `cannot resume: ${field} is ${JSON.stringify(resumeValue(config, field))} but the checkpoint was written with ${JSON.stringify(resumeValue(meta.config, field))}; ` +
+            'use the same config or start a new run folder',
+        );
+    }
+    const weights: Record<string, tf.Tensor> = {};
+    const moments: Record<string, tf.Tensor> = {};
+    for (const [name, t] of Object.entries(saved.tensors)) {
+      if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
+      if (name.startsWith('adam/')) moments[name.slice('adam/'.length)] = t;
+    }
+    agent.setWeights(weights);
+    adam.setState({ iterations: meta.adamIterations, tensors: moments });
+    rng.setState(meta.rng);
+    const P = config.numEnvs;
+    let obs: ObsArray;
+    let starts: Uint8Array;
+    let state: tf.Tensor[];
+    if (isResumableVecEnv(env) && meta.envState !== null) {
+      await env.reset(config.seed);
+      await env.setState(meta.envState);
+      const data = saved.tensors['obs']!.dataSync() as Float32Array;
+      obs = env.observationSpace.dtype === 'uint8' ? Uint8Array.from(data) : Float32Array.from(data);
+      starts = Uint8Array.from(meta.starts);
+      state = agent.core.stateShapes.map((_, k) => tf.clone(saved.tensors[`state/${k}`]!));
+    } else {
+      // Without an env snapshot the episodes in flight are lost: start fresh ones, with a seed that differs
+      // from the run's first reset so the resumed run does not replay the same episodes.
+      obs = await env.reset(config.seed + meta.update * P);
+      starts = new Uint8Array(P).fill(1);
+      state = agent.core.initialState(P);
+    }
+    return {
+      update: meta.update,
+      globalStep: meta.globalStep,
+      obs,
+      starts,
+      state,
+      recentReturns: meta.recentReturns,
+      recentLengths: meta.recentLengths,
+    };
+  } finally {
+    tf.dispose(Object.values(saved.tensors));
+  }
+}

@@ -1,6 +1,6 @@
-import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { writeFileAtomic } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { evaluateRun, readRunSpec } from './evaluateRun.js';
 import { positiveInt } from './trainingCommands.js';
@@ -49,8 +49,7 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
         ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
       });
       const path = join(flags.run, `evaluate-${env.id.replace(/[^A-Za-z0-9.-]+/g, '_')}.json`);
-      writeFileSync(`${path}.tmp`, JSON.stringify(result) + '\n');
-      renameSync(`${path}.tmp`, path);
+      writeFileAtomic(path, JSON.stringify(result) + '\n');
       console.log(
         `${env.id}: mean return ${result.returnMean.toFixed(3)} ± ${result.returnStd.toFixed(3)} (std) over ${result.episodes} episodes, ` +
           `mean length ${result.lengthMean.toFixed(1)}, checkpoint update ${result.update}; wrote ${path}`,

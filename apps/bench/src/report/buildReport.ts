@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@mempo/ppo';
 import { join, relative } from 'node:path';
 import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles } from './charts.js';
 import { renderHtmlReport } from './htmlReport.js';
@@ -13,11 +14,6 @@ export interface ReportFiles {
   curves: ChartFiles[];
   heatmaps: ChartFiles[];
   tables: ResultTable[];
-}
-
-function writeAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
 }
 
 /** File-name fragment of an env id. */
@@ -50,9 +46,9 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
     ...tables.flatMap((t) => [`## Trained on ${t.trainEnv}`, '', tableMarkdown(t), '']),
   ].join('\n');
   const markdown = join(dir, 'results.md');
-  writeAtomic(markdown, md);
+  writeFileAtomic(markdown, md);
   const csv = join(dir, 'results.csv');
-  writeAtomic(csv, tablesCsv(tables));
+  writeFileAtomic(csv, tablesCsv(tables));
 
   const curves: ChartFiles[] = [];
   for (const experiment of study.experiments) {
@@ -79,7 +75,7 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   }
 
   const html = join(dir, 'index.html');
-  writeAtomic(
+  writeFileAtomic(
     html,
     renderHtmlReport({
       results,

@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@mempo/ppo';
 import { join } from 'node:path';
 import { markdownTable } from 'markdown-table';
 import type { EngineResult } from './engineSuite.js';
@@ -33,7 +34,6 @@ export function engineTable(results: EngineResult[]): string {
 export function writeJsonAtomic(dir: string, name: string, data: unknown): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.json`);
-  writeFileSync(`${path}.tmp`, JSON.stringify(data, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, JSON.stringify(data, null, 2) + '\n');
   return path;
 }

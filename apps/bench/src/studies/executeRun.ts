@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@mempo/ppo';
 import { join } from 'node:path';
 import { evaluateRun, type RunEvaluation } from '../evaluateRun.js';
 import { runTraining } from '../training/runTraining.js';
@@ -36,8 +37,7 @@ export function isFinished(runDir: string): boolean {
 }
 
 function writeJsonAtomic(path: string, data: unknown): void {
-  writeFileSync(`${path}.tmp`, JSON.stringify(data) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, JSON.stringify(data) + '\n');
 }
 
 /** Writes the plan into its run folder (the runner's side). */

@@ -2,7 +2,17 @@
 # One-shot set-up of a fresh machine: Node dependencies, the native TensorFlow backend (provisioned from PyPI,
 # see tools/provision-libtensorflow.sh), the project-local Python virtualenv for the environments, and a
 # build of every package. Safe to re-run: each step skips what is already in place.
+#
+# `npm run setup -- --gpu` (or MEMPO_GPU=1) also provisions the CUDA build, @tensorflow/tfjs-node-gpu, from the
+# tensorflow wheel and NVIDIA's wheels on PyPI (about 2.8 GB, cached); without it nothing GPU-related is fetched.
 set -euo pipefail
+gpu="${MEMPO_GPU:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --gpu) gpu=1 ;;
+    *) echo "setup: unknown option '$arg' (the only option is --gpu)" >&2; exit 2 ;;
+  esac
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 python="${PYTHON:-python3}"
@@ -20,7 +30,11 @@ step "installing Node dependencies (npm ci; dependency install scripts run expli
 npm ci --ignore-scripts --no-audit --no-fund
 
 step "provisioning the native TensorFlow backend"
-bash tools/provision-libtensorflow.sh
+bash tools/provision-libtensorflow.sh cpu
+if [ "$gpu" = 1 ]; then
+  step "provisioning the CUDA build of the native backend (@tensorflow/tfjs-node-gpu)"
+  bash tools/provision-libtensorflow.sh gpu
+fi
 
 step "creating the Python virtualenv for the environments (.venv)"
 venv="$root/.venv"

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs' gradient functions, which every backend needs for training (core-attention's registerGradients.ts).
 import '@mempo/core-attention';
+import { chooseNativeBuild, NATIVE_PACKAGES, NO_GPU_LINE, nvidiaGpus } from './nativeBuild.js';
 import { registerWasmTrainingKernels } from './wasmKernels.js';
 
 /** The tensor backends mempo can run on, best first. */
@@ -18,26 +18,20 @@ export interface BackendInfo {
   tensorflowVersion: string | null;
   /** tfjs-core version in this process. */
   tfjsVersion: string;
+  /**
+   * Where TensorFlow places the ops: 'CPU', or 'GPU (<models>)' when the CUDA build runs on a machine whose
+   * driver reports GPUs (TensorFlow then puts every op with a GPU kernel on GPU:0).
+   */
+  device: string;
 }
-
-const require = createRequire(import.meta.url);
 
 const HOW_TO_INSTALL: Record<BackendName, string> = {
   tensorflow:
     "run 'npm run setup' (it provisions libtensorflow from the tensorflow-cpu wheel and builds " +
-    "@tensorflow/tfjs-node); on a CUDA machine install @tensorflow/tfjs-node-gpu@4.22.0 instead",
+    "@tensorflow/tfjs-node; 'npm run setup -- --gpu' also builds the CUDA one, @tensorflow/tfjs-node-gpu)",
   wasm: "run 'npm ci' (the @tensorflow/tfjs-backend-wasm package is missing)",
   cpu: "run 'npm ci' (the @tensorflow/tfjs-backend-cpu package is missing)",
 };
-
-function isInstalled(pkg: string): boolean {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Registers one backend with tfjs; throws with the installation fix when it cannot load. */
 async function register(name: BackendName): Promise<string> {
@@ -55,9 +49,11 @@ async function register(name: BackendName): Promise<string> {
         // cores keep TF's defaults (not measured here). Read by libtensorflow when it loads; set either
         // variable to override.
         if (availableParallelism() <= 2) process.env.TF_NUM_INTRAOP_THREADS ??= '1';
-        // The GPU build registers the same 'tensorflow' backend; prefer it when the user installed it.
-        const pkg = isInstalled('@tensorflow/tfjs-node-gpu') ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+        // The GPU build registers the same 'tensorflow' backend; it is preferred once set-up has built it.
+        const build = chooseNativeBuild();
+        const pkg = NATIVE_PACKAGES[build];
         await import(pkg);
+        if (build === 'gpu' && nvidiaGpus().length === 0) console.warn(NO_GPU_LINE);
         return pkg;
       }
       case 'wasm':
@@ -89,6 +85,16 @@ function silenceCpuAdvert(): void {
 
 const providers = new Map<BackendName, string>();
 
+function deviceOf(provider: string): string {
+  const gpus = provider === NATIVE_PACKAGES.gpu ? nvidiaGpus() : [];
+  return gpus.length > 0 ? `GPU (${gpus.join(', ')})` : 'CPU';
+}
+
+/** The package that provides the loaded native backend (tfjs-node or tfjs-node-gpu), for its extras such as the TensorBoard writer. */
+export function nativeProvider(): string | null {
+  return providers.get('tensorflow') ?? null;
+}
+
 /**
  * Loads and activates a backend: `requested` (from `--backend`), else `MEMPO_BACKEND`, else the best one
  * that loads (tensorflow → wasm → cpu). Asking for one that cannot load fails with how to install it.
@@ -114,6 +120,7 @@ export async function useBackend(requested = process.env.MEMPO_BACKEND): Promise
         provider: providers.get(name)!,
         tensorflowVersion: name === 'tensorflow' ? nativeVersion() : null,
         tfjsVersion: tf.version_core,
+        device: deviceOf(providers.get(name)!),
       };
     } catch (err) {
       lastError = err as Error;

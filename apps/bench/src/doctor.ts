@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { inspectPythonEnv } from '@mempo/envs';
 import { useBackend, type BackendInfo } from './backend.js';
+import { loadedCudaLibraries, NATIVE_PACKAGES, nvidiaGpus, parseDeviceLog, provisionedCudaWheels, type DeviceLog } from './nativeBuild.js';
 
 /** One line of the doctor's report. Required checks that fail make `mempo doctor` exit non-zero. */
 export interface DoctorCheck {
@@ -28,27 +29,65 @@ function threadsLine(info: BackendInfo): string {
   return '1 (pure JS)';
 }
 
-function gpuLine(): { present: boolean; detail: string } {
-  try {
-    const out = execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return { present: true, detail: out.trim().split('\n')[0] ?? 'NVIDIA GPU' };
-  } catch {
-    return { present: false, detail: 'none (CPU only; on CUDA machines install @tensorflow/tfjs-node-gpu)' };
+/**
+ * Starts the CUDA build in a child process with TensorFlow's INFO log on, runs a matmul and a convolution (so
+ * that cuBLAS and cuDNN load when there is a GPU), and returns the log and the CUDA libraries it mapped.
+ */
+function probeGpuBuild(): { log: DeviceLog; loaded: string[] } {
+  const script =
+    `const tf = require(${JSON.stringify(NATIVE_PACKAGES.gpu)});` +
+    'const a = tf.ones([64, 64]); tf.matMul(a, a).dataSync();' +
+    "tf.conv2d(tf.ones([1, 8, 8, 1]), tf.ones([3, 3, 1, 1]), 1, 'same').dataSync();" +
+    "process.stdout.write(require('node:fs').readFileSync('/proc/self/maps', 'utf8'));";
+  const result = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '0' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { log: parseDeviceLog(result.stderr ?? ''), loaded: loadedCudaLibraries(result.stdout ?? '') };
+}
+
+/** The GPU line: which build is loaded, what the driver reports and, for the CUDA build, what TensorFlow used. */
+function gpuCheck(info: BackendInfo | null): DoctorCheck {
+  const driver = nvidiaGpus();
+  const driverText = driver.length > 0 ? `driver reports ${driver.join(', ')}` : 'no NVIDIA driver';
+  if (info?.provider !== NATIVE_PACKAGES.gpu) {
+    return {
+      name: 'GPU',
+      ok: true,
+      required: false,
+      detail: `not used: the CPU build${info?.name === 'tensorflow' ? ` (${info.provider})` : ''} is loaded; ${driverText}`,
+      ...(driver.length > 0 ? { fix: "run 'npm run setup -- --gpu' to build @tensorflow/tfjs-node-gpu" } : {}),
+    };
   }
+  const { log, loaded } = probeGpuBuild();
+  const wheels = provisionedCudaWheels();
+  const parts = [
+    `CUDA build (${NATIVE_PACKAGES.gpu})`,
+    driverText,
+    log.gpus.length > 0 ? `TensorFlow devices: ${log.gpus.join('; ')}` : `TensorFlow runs on the CPU${log.problem ? ` (${log.problem})` : ''}`,
+    `CUDA libraries loaded: ${loaded.length > 0 ? loaded.join(', ') : 'none'}`,
+    ...(log.cudnn ? [`cuDNN ${log.cudnn}`] : []),
+    ...(wheels.length > 0 ? [`provisioned from ${wheels.join(', ')}`] : []),
+  ];
+  return { name: 'GPU', ok: true, required: false, detail: parts.join('; ') };
 }
 
 /** Gathers every check. `backend` is the user's `--backend` choice (else MEMPO_BACKEND, else the best). */
 export async function runDoctor(backend?: string): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
+  let loaded: BackendInfo | null = null;
   try {
     const info = await useBackend(backend);
+    loaded = info;
     const explicit = Boolean(backend ?? process.env.MEMPO_BACKEND);
     const native = info.name === 'tensorflow';
     checks.push({
       name: 'backend',
       ok: native || explicit,
       required: true,
-      detail: `${info.name} via ${info.provider}, tfjs ${info.tfjsVersion}`,
+      detail: `${info.name} via ${info.provider}, tfjs ${info.tfjsVersion}, device ${info.device}`,
       ...(native || explicit ? {} : { fix: "the native backend did not load: run 'npm run setup'" }),
     });
     checks.push({ name: 'TensorFlow', ok: true, required: false, detail: info.tensorflowVersion ?? 'not in use' });
@@ -79,8 +118,7 @@ export async function runDoctor(backend?: string): Promise<DoctorCheck[]> {
       ...(missing.length || !roms.length ? { fix: "run 'npm run setup' (the ROMs ship in the ale-py wheel)" } : {}),
     });
   }
-  const gpu = gpuLine();
-  checks.push({ name: 'GPU', ok: true, required: false, detail: gpu.detail });
+  checks.push(gpuCheck(loaded));
   return checks;
 }
 

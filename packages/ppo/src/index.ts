@@ -27,7 +27,9 @@ export {
   type LoadLatestOptions,
 } from './checkpoint.js';
 export { snapshotRun, writeCheckpoint, restoreRun, resumeValue, RESUME_FREE_FIELDS, type RunCheckpointMeta, type RunParts } from './runCheckpoint.js';
-export { RUN_FILES, CHECKPOINT_FILES, runPath, type RunFile } from './runFolder.js';
+export { RUN_FILES, CHECKPOINT_FILES, LOCK_FILES, runPath, type RunFile } from './runFolder.js';
+export { acquireRunLock, assertRunNotLocked, readLockHolder, type RunLock, type RunLockHolder, type RunLockOptions } from './runLock.js';
+export { assertFiniteTerms, assertFiniteWeights, type DivergenceContext } from './divergence.js';
 export { writeFileAtomic, writeJsonAtomic, writeFolderAtomic, makeDirectory, describeWriteError } from './atomicWrite.js';
 export { readJsonFile } from './readJson.js';
 export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';

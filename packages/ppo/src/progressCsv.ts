@@ -14,6 +14,11 @@ export interface ScalarWriter {
   scalar(name: string, value: number, step: number): void;
   /** Called after every update. */
   flush?(): void;
+  /**
+   * Called once before the first scalar, with the step the run starts from (its checkpoint's, 0 when fresh):
+   * drop what was logged after it, as TensorBoard's `purge_step` does, since those steps are logged again.
+   */
+  purgeAfter?(step: number): void;
 }
 
 function formatValue(v: number | undefined): string {
@@ -36,14 +41,14 @@ export class ProgressCsv {
   constructor(path: string, resumeAfterUpdate?: number) {
     this.path = path;
     makeDirectory(dirname(path));
-    if (resumeAfterUpdate !== undefined && existsSync(path)) {
-      const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-      if (header) {
-        this.columns = header.split(',');
-        const updateColumn = this.columns.indexOf('update');
-        const kept = rows.filter((r) => Number(r.split(',')[updateColumn]) <= resumeAfterUpdate);
-        writeFileAtomic(path, [header, ...kept].map((l) => `${l}\n`).join(''));
-      }
+    const text = resumeAfterUpdate !== undefined && existsSync(path) ? readFileSync(path, 'utf8') : '';
+    // A line without its newline was cut short by a killed process (even its update number may be cut): drop it.
+    const [header, ...rows] = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '');
+    if (resumeAfterUpdate !== undefined && header) {
+      this.columns = header.split(',');
+      const updateColumn = this.columns.indexOf('update');
+      const kept = rows.filter((r) => Number(r.split(',')[updateColumn]) <= resumeAfterUpdate);
+      writeFileAtomic(path, [header, ...kept].map((l) => `${l}\n`).join(''));
     } else {
       writeFileAtomic(path, '');
     }

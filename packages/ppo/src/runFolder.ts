@@ -14,7 +14,7 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
   /** TensorBoard event files. */
   tensorBoard: 'tb',
-  /** Present while a process trains or reads the run: who holds it (pid, host, command, since). */
+  /** A folder present while a process trains the run (proper-lockfile's lock, mtime refreshed); see {@link LOCK_FILES}. */
   lock: 'run.lock',
   /** The bench's run spec (env, memory, preset, seed, core overrides). */
   spec: 'run.json',
@@ -34,6 +34,12 @@ export const CHECKPOINT_FILES = {
   manifest: 'manifest.json',
   /** The tensors, float32 little-endian, concatenated; its size must match the manifest to the byte. */
   tensors: 'tensors.bin',
+} as const;
+
+/** The files inside the lock folder (`run.lock/`). */
+export const LOCK_FILES = {
+  /** `{ pid, host, command, since }`: who holds the lock, for the message a second process gets. */
+  holder: 'holder.json',
 } as const;
 
 /** One of {@link RUN_FILES}' names. */

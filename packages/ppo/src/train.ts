@@ -6,8 +6,9 @@ import type { GraphProgramStats } from '@mempo/graph';
 import { obsTensor, seedTensor } from './acting.js';
 import { ActorCritic } from './actorCritic.js';
 import { Adam } from './adam.js';
-import { createAgentEngine, resolveEngine, type AgentEngine } from './agentEngine.js';
+import { createAgentEngine, resolveEngine, type AgentEngine, type EngineKind } from './agentEngine.js';
 import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
+import { assertFiniteTerms, assertFiniteWeights } from './divergence.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './checkpoint.js';
 import { numUpdates, validateConfig, type PpoConfig } from './config.js';
@@ -22,6 +23,7 @@ import { RolloutBuffer } from './rolloutBuffer.js';
 import { collectRollout, type RunState } from './rollout.js';
 import { restoreRun, writeCheckpoint, type RunParts } from './runCheckpoint.js';
 import { runPath } from './runFolder.js';
+import { acquireRunLock, type RunLock } from './runLock.js';
 import { scheduledValue } from './schedules.js';
 
 /** Hooks into the loop (SB3's callbacks) without editing it. */
@@ -53,6 +55,12 @@ export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Receives one-line warnings (a damaged checkpoint passed over, a stale temporary folder removed). Default `console.warn`. */
   warn?: (line: string) => void;
+  /**
+   * Stops the run at the next safe point once aborted: the update in progress (rollout and learning) is
+   * finished, checkpointed, and train returns with `stopped: true`. A rollout is never cut short, because the
+   * env has moved on and the checkpoint must describe one consistent state.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link train} returns. The caller owns (and disposes) the agent. */
@@ -64,8 +72,10 @@ export interface TrainResult {
   globalStep: number;
   /** The last update's log row. */
   lastMetrics: Metrics | null;
-  /** True when a callback stopped the run before `totalSteps`. */
+  /** True when a callback or `signal` stopped the run before `totalSteps`. */
   stopped: boolean;
+  /** The newest checkpoint of the run folder when train returned (written or resumed from); null when there is none. */
+  checkpoint: string | null;
   /** The engine the run executed on. */
   engine: 'graph' | 'eager';
   /** The graph engine's compile statistics at the end of the run (one-off tracing and session loads); null for eager. */
@@ -83,9 +93,19 @@ export interface TrainResult {
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = validateConfig({ ...options.config });
-  const { env, encoder, core, scalarWriter, progress, callbacks } = options;
-  checkCompatible(config, env, encoder);
+  checkCompatible(config, options.env, options.encoder);
   const engineKind = resolveEngine(config.engine);
+  // One trainer per run folder for the whole run, released whatever the outcome (a second one is refused).
+  const lock = options.runDir ? acquireRunLock(options.runDir, options.warn ? { warn: options.warn } : {}) : null;
+  try {
+    return await trainLocked(options, config, engineKind, lock);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind: EngineKind, lock: RunLock | null): Promise<TrainResult> {
+  const { env, encoder, core, scalarWriter, progress, callbacks } = options;
   const P = config.numEnvs;
   const T = config.numSteps;
   const totalUpdates = numUpdates(config);
@@ -127,6 +147,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     writeJsonAtomic(runPath(options.runDir, 'config'), { ppo, encoder: encoder.config(), core: core.config(), heads: agent.heads.config() });
     csv = new ProgressCsv(join(options.runDir, 'progress.csv'), saved ? run.update : undefined);
   }
+  // Steps past the checkpoint were logged by a run that stopped before checkpointing them; they are logged again.
+  scalarWriter?.purgeAfter?.(run.globalStep);
+  let lastCheckpoint = checkpointDir ? (listCheckpoints(checkpointDir).at(-1) ?? null) : null;
 
   progress?.start(totalUpdates * P * T, run.globalStep);
   const startTime = performance.now();
@@ -135,6 +158,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let stopped = false;
   try {
     while (run.update < totalUpdates) {
+      // Aborted before this process trained an update: the run is still exactly its checkpoint (or fresh).
+      if (options.signal?.aborted) {
+        stopped = true;
+        break;
+      }
       const learningRate = scheduledValue(config.lrSchedule, config.learningRate, run.update, totalUpdates);
       const clipEpsilon = scheduledValue(config.clipSchedule, config.clipEpsilon, run.update, totalUpdates);
 
@@ -161,6 +189,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
       // 3. Recurrent minibatches (spec/ppo.md "Recurrent minibatches").
       const losses = learn(engine, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon, minibatchArrays);
+      assertFiniteTerms(losses, { update: run.update + 1, learningRate, ...(checkpointDir ? { newestCheckpoint: lastCheckpoint } : {}) });
       const learnSeconds = (performance.now() - learnStart) / 1000;
 
       run.update += 1;
@@ -200,11 +229,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // 5. Checkpoint, then the user's hook (a stop request still leaves a checkpoint to resume from).
       if (callbacks?.onUpdate) engine.syncModel();
       const decision = await callbacks?.onUpdate?.(metrics, agent);
-      stopped = decision === 'stop' && run.update < totalUpdates;
+      stopped = (decision === 'stop' || options.signal?.aborted === true) && run.update < totalUpdates;
       const due = config.checkpointEvery > 0 && (run.update % config.checkpointEvery === 0 || run.update === totalUpdates || stopped);
       if (checkpointDir && due) {
         engine.syncModel();
+        assertFiniteWeights(agent, { update: run.update, learningRate, newestCheckpoint: lastCheckpoint });
+        lock?.assertHeld();
         const path = writeCheckpoint(checkpointDir, run, parts);
+        lastCheckpoint = path;
         callbacks?.onCheckpoint?.(path, run.update);
       }
       if (stopped) break;
@@ -221,7 +253,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const engineStats = engine.stats ? { ...engine.stats } : null;
   engine.dispose();
   adam.dispose();
-  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped, engine: engine.kind, engineStats };
+  return { agent, updates: run.update, globalStep: run.globalStep, lastMetrics, stopped, checkpoint: lastCheckpoint, engine: engine.kind, engineStats };
 }
 
 function checkCompatible(config: PpoConfig, env: VecEnv, encoder: Encoder): void {

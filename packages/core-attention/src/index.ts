@@ -1,5 +1,7 @@
 import './registerGradients.js';
+import './builtinCores.js';
 export type { MemoryCore, CoreCallOptions, CoreStepResult, CoreSequenceResult, CoreConfig } from './memoryCore.js';
+export { registerCore, registeredCores, coreFromConfig, type CoreFactory } from './coreRegistry.js';
 export { maskStateAtStarts } from './episodeStarts.js';
 export { scanWithResets, sequenceByStep, timeSteps, type ScanStep } from './scanSequence.js';
 export { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';

@@ -61,11 +61,25 @@ export interface MemoryCore {
   sequence(xs: tf.Tensor4D, state0: tf.Tensor[], starts: tf.Tensor2D, opts: CoreCallOptions): CoreSequenceResult;
   /** Trainable variables, for the optimizer. */
   trainableVariables(): tf.Variable[];
-  /** Weights by stable, documented names. */
+  /**
+   * Copies of the weights by stable, documented names. The rule for every module (cores, their layers,
+   * the agent's encoders and heads): `getWeights` returns **copies that the caller disposes**, never the
+   * live variables, so a caller can hold, save or free them without touching the module, and a module that
+   * returned a variable cannot be corrupted by a caller's `dispose` (the module stays usable). Checkpoints
+   * take copies and free them once written.
+   *
+   * @example
+   * const weights = core.getWeights();
+   * other.setWeights(weights);
+   * tf.dispose(Object.values(weights)); // core and other are unaffected
+   */
   getWeights(): Record<string, tf.Tensor>;
   /** Assigns weights by name; throws naming the first missing or mis-shaped entry. */
   setWeights(weights: Record<string, tf.Tensor>): void;
-  /** JSON config, enough to rebuild the core. */
+  /**
+   * JSON config, enough to rebuild the core: `registerCore(name, fromConfig)` makes it loadable by name
+   * (`coreFromConfig`, and so `loadAgent` in @mempo/ppo).
+   */
   config(): CoreConfig;
   /** Frees the core's variables. */
   dispose(): void;

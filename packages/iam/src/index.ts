@@ -1,3 +1,6 @@
+import { registerCore } from '@mempo/core-attention';
+import { createIAMCore } from './createIAMCore.js';
+
 export { IAMStaticCore, type IAMStaticCoreArgs } from './iamStaticCore.js';
 export type { IAMBranchArgs } from './iamCoreBase.js';
 export { IAMDynamicCore, type IAMDynamicCoreArgs } from './iamDynamicCore.js';
@@ -6,3 +9,6 @@ export { InfluenceAttention, type InfluenceAttentionArgs, type InfluenceAttentio
 export { WAREHOUSE_D_SET, validateDSet, selectDSet } from './dSet.js';
 export { FeedForwardBranch } from './feedForwardBranch.js';
 export { RecurrentBranch, type IAMCellType } from './recurrentBranch.js';
+
+// Importing the package makes saved IAM runs (static and dynamic) loadable (`loadAgent`).
+registerCore('iam', createIAMCore);

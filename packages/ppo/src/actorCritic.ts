@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed, maskStateAtStarts, type MemoryCore } from '@mempo/core-attention';
+import type { ObsArray } from '@mempo/envs';
+import { act, obsTensor } from './acting.js';
 import type { Encoder } from './encoder.js';
 import { ActorCriticHeads } from './heads.js';
+import { Rng } from './rng.js';
 
 /** Chunk c of {@link ActorCritic.sequence} draws dropout from `seed + [0, 1000·c]`: far from the cores' own salts (1, 2). */
 const CHUNK_SEED_STRIDE = 1000;
@@ -29,6 +32,26 @@ export interface ActStep {
   diagnostics?: Record<string, tf.Tensor>;
 }
 
+/** Options of {@link ActorCritic.predict}. */
+export interface PredictOptions {
+  /** Argmax of the policy instead of a sample. Default false (sampled, as in training and evaluation). */
+  deterministic?: boolean;
+  /**
+   * The stream sampled actions draw from: `new Rng(seed)` makes them reproducible, and one stream passed to
+   * every step reproduces `evaluate` with the same seed. Default: a stream the agent owns, seeded by its
+   * heads' seed. Unused when deterministic.
+   */
+  rng?: Rng;
+}
+
+/** What {@link ActorCritic.predict} returns. */
+export interface Prediction {
+  /** One action per env, `[B]`. */
+  actions: Int32Array;
+  /** The core's state after the step (the caller owns it and passes it to the next call). */
+  state: tf.Tensor[];
+}
+
 /**
  * The agent of DESIGN.md, "The agent": `obs → encoder → MemoryCore → heads (policy logits, value)`.
  * Weights are named `encoder/…`, `core/…` (the core's own names) and `heads/…`.
@@ -40,6 +63,7 @@ export class ActorCritic {
   readonly encoder: Encoder;
   readonly core: MemoryCore;
   readonly heads: ActorCriticHeads;
+  private predictRng: Rng | undefined;
 
   constructor(args: ActorCriticArgs) {
     const [n, f] = args.encoder.outputShape;
@@ -107,12 +131,58 @@ export class ActorCritic {
     });
   }
 
+  /**
+   * Actions for a batch of observations, as Stable-Baselines3's `model.predict(obs, state, episode_start,
+   * deterministic)`: one step of encoder → core → heads with dropout off.
+   *
+   * @param obs plain values, `[B · ∏obsShape]` row-major as a VecEnv returns them (Float32Array, or
+   *   Uint8Array for images), or a float32 tensor `[B, ...obsShape]`
+   * @param state the core's state from the previous call (tensors, not disposed here), or null for the
+   *   initial (zero) state
+   * @param episodeStart `[B]` plain values, 1 where obs is the first of an episode (that env's state is
+   *   zeroed first), or null for none
+   * @returns actions as an Int32Array and the next state, which the caller owns
+   * @example
+   * const { agent } = loadAgent('runs/warehouse-lstm-s1');
+   * let obs = await env.reset(1), state = null, starts = new Uint8Array(env.numEnvs).fill(1);
+   * const { actions, state: next } = agent.predict(obs, state, starts, { deterministic: true });
+   */
+  predict(obs: ObsArray | tf.Tensor, state: tf.Tensor[] | null, episodeStart: ArrayLike<number> | null, options: PredictOptions = {}): Prediction {
+    const perEnv = this.encoder.obsShape.reduce((a, b) => a * b, 1);
+    const batch = obs instanceof tf.Tensor ? obs.shape[0]! : obs.length / perEnv;
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new Error(`predict: obs must hold B × ${perEnv} values (obsShape [${this.encoder.obsShape}]), got ${obs instanceof tf.Tensor ? `shape [${obs.shape}]` : obs.length}`);
+    if (episodeStart !== null && episodeStart.length !== batch)
+      throw new Error(`predict: episodeStart must have one entry per env (${batch}), got ${episodeStart.length}`);
+    if (state !== null && state.length !== this.core.stateShapes.length)
+      throw new Error(`predict: state must be the ${this.core.stateShapes.length} tensors of the core's state (got ${state.length}); pass null to start`);
+    const x = obs instanceof tf.Tensor ? obs : obsTensor(obs, batch, this.encoder.obsShape);
+    const starts = episodeStart === null ? new Uint8Array(batch) : Uint8Array.from(episodeStart);
+    const before = state ?? this.core.initialState(batch);
+    try {
+      if (!options.deterministic) {
+        const acted = act(this, x, before, starts, false, options.rng ?? (this.predictRng ??= new Rng(this.heads.config().seed)));
+        tf.dispose(Object.values(acted.diagnostics ?? {}));
+        return { actions: acted.actions, state: acted.state };
+      }
+      const startsTensor = tf.tensor1d(Float32Array.from(starts));
+      const out = this.step(x, before, startsTensor, false);
+      const actions = tf.tidy(() => tf.argMax(out.logits, 1));
+      const values = Int32Array.from(actions.dataSync());
+      tf.dispose([startsTensor, actions, out.logits, out.values, ...Object.values(out.diagnostics ?? {})]);
+      return { actions: values, state: out.state };
+    } finally {
+      if (x !== obs) x.dispose();
+      if (state === null) tf.dispose(before);
+    }
+  }
+
   /** Encoder, core and head variables, in a fixed order. */
   trainableVariables(): tf.Variable[] {
     return [...this.encoder.trainableVariables(), ...this.core.trainableVariables(), ...this.heads.trainableVariables()];
   }
 
-  /** All weights, prefixed `encoder/`, `core/`, `heads/`. */
+  /** Copies of all weights, prefixed `encoder/`, `core/`, `heads/`; the caller disposes them. */
   getWeights(): Record<string, tf.Tensor> {
     const out: Record<string, tf.Tensor> = {};
     for (const [prefix, part] of [['encoder', this.encoder], ['core', this.core], ['heads', this.heads]] as const) {

@@ -13,7 +13,9 @@ export { MlpEncoder, type MlpEncoderArgs } from './mlpEncoder.js';
 export { MinigridConvEncoder, type MinigridConvEncoderArgs } from './minigridConvEncoder.js';
 export { NatureCnnEncoder, type NatureCnnEncoderArgs } from './natureCnnEncoder.js';
 export { ActorCriticHeads, type ActorCriticHeadsArgs } from './heads.js';
-export { ActorCritic, type ActorCriticArgs, type ActStep } from './actorCritic.js';
+export { ActorCritic, type ActorCriticArgs, type ActStep, type PredictOptions, type Prediction } from './actorCritic.js';
+export { encoderFromConfig } from './encoderFromConfig.js';
+export { loadAgent, type LoadedAgent, type RunConfigFile } from './loadAgent.js';
 export { act, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
 export {

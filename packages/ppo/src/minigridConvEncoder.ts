@@ -45,4 +45,16 @@ export class MinigridConvEncoder extends LayeredModule implements Encoder {
   config(): EncoderConfig {
     return { kind: 'minigrid-conv', seed: this.seed };
   }
+
+  /**
+   * Rebuilds the encoder {@link config} describes (fresh weights; load saved ones with `setWeights`).
+   *
+   * @example
+   * const copy = MinigridConvEncoder.fromConfig(encoder.config());
+   */
+  static fromConfig(config: EncoderConfig): MinigridConvEncoder {
+    const { kind, ...args } = config;
+    if (kind !== 'minigrid-conv') throw new Error(`MinigridConvEncoder.fromConfig needs kind 'minigrid-conv' (got '${kind}')`);
+    return new MinigridConvEncoder(args as unknown as MinigridConvEncoderArgs);
+  }
 }

@@ -60,4 +60,16 @@ export class MlpEncoder extends LayeredModule implements Encoder {
   config(): EncoderConfig {
     return { kind: 'mlp', ...this.args };
   }
+
+  /**
+   * Rebuilds the encoder {@link config} describes (fresh weights; load saved ones with `setWeights`).
+   *
+   * @example
+   * const copy = MlpEncoder.fromConfig(encoder.config());
+   */
+  static fromConfig(config: EncoderConfig): MlpEncoder {
+    const { kind, ...args } = config;
+    if (kind !== 'mlp') throw new Error(`MlpEncoder.fromConfig needs kind 'mlp' (got '${kind}')`);
+    return new MlpEncoder(args as unknown as MlpEncoderArgs);
+  }
 }

@@ -55,4 +55,16 @@ export class NatureCnnEncoder extends LayeredModule implements Encoder {
   config(): EncoderConfig {
     return { kind: 'nature-cnn', ...this.args };
   }
+
+  /**
+   * Rebuilds the encoder {@link config} describes (fresh weights; load saved ones with `setWeights`).
+   *
+   * @example
+   * const copy = NatureCnnEncoder.fromConfig(encoder.config());
+   */
+  static fromConfig(config: EncoderConfig): NatureCnnEncoder {
+    const { kind, ...args } = config;
+    if (kind !== 'nature-cnn') throw new Error(`NatureCnnEncoder.fromConfig needs kind 'nature-cnn' (got '${kind}')`);
+    return new NatureCnnEncoder(args as unknown as NatureCnnEncoderArgs);
+  }
 }

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { evaluateRun, readRunSpec } from './evaluateRun.js';
+import { envIdProblems } from './training/envIds.js';
 import { positiveInt } from './trainingCommands.js';
 
 interface EvaluateFlags {
@@ -39,6 +40,15 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
     .option('--flicker <p>', "Atari: flicker probability (default: the run's)", probability)
     .action(async (flags: EvaluateFlags) => {
       const spec = readRunSpec(flags.run);
+      // The env is built from the run's family, so an id of another family would silently evaluate the
+      // training env under the wrong name: check it against the family first.
+      if (flags.env !== undefined) {
+        const problem = (await envIdProblems(spec.env.family, [flags.env]))[flags.env];
+        if (problem !== undefined)
+          throw new InvalidArgumentError(`--env '${flags.env}' ${problem}; the run in ${flags.run} trained on '${spec.env.id}' (${spec.env.family})`);
+      }
+      if (flags.flicker !== undefined && spec.env.family !== 'atari')
+        throw new InvalidArgumentError(`--flicker applies to Atari runs only (the run in ${flags.run} trained on '${spec.env.id}'); remove --flicker`);
       const info = await useBackend(backend());
       console.error(`backend: ${info.name}`);
       const env = { family: spec.env.family, id: flags.env ?? spec.env.id, flicker: flags.flicker ?? spec.env.flicker };

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { VecEnv } from '@mempo/envs';
-import { ActorCritic, Rng, act, evaluate, listCheckpoints, loadCheckpoint, obsTensor, type EvaluationResult } from '@mempo/ppo';
+import { ActorCritic, Rng, act, readJsonFile, evaluate, listCheckpoints, loadCheckpoint, obsTensor, type EvaluationResult } from '@mempo/ppo';
 import { makeEncoder, makeEnv, type EnvChoice } from './training/environments.js';
 import { makeCore } from './training/memoryCores.js';
 import { RUN_SPEC_FILE, type SavedRunSpec } from './training/runTraining.js';
@@ -11,7 +11,7 @@ import { RUN_SPEC_FILE, type SavedRunSpec } from './training/runTraining.js';
 export function readRunSpec(runDir: string): SavedRunSpec {
   const path = join(runDir, RUN_SPEC_FILE);
   if (!existsSync(path)) throw new Error(`${runDir} has no ${RUN_SPEC_FILE}: --run must be a folder written by a training command or a study`);
-  return JSON.parse(readFileSync(path, 'utf8')) as SavedRunSpec;
+  return readJsonFile<SavedRunSpec>(path, 'restore it from a backup, or retrain the run into a new --out');
 }
 
 /** The number of parallel envs the run trained with (`config.json`), the default for its evaluation. */

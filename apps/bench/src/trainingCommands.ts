@@ -2,13 +2,16 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PRESET_NAMES, type EngineChoice, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
-import { runTraining } from './training/runTraining.js';
+import { defaultRunDir, runTraining, type RunSpec } from './training/runTraining.js';
+import { envIdProblems } from './training/envIds.js';
+import { resolveRun } from './training/resolvedRun.js';
+import { checkRunFolder } from './training/runFolderCheck.js';
 
-/** Parses a positive integer flag, naming the flag in the error. */
+/** Parses a positive integer flag, naming the flag in the error; beyond 2^53 − 1 integers are not exact, so `1e99` is refused. */
 export function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer (got '${value}')`);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer up to 2^53 − 1 (got '${value}')`);
     return n;
   };
 }
@@ -16,7 +19,7 @@ export function positiveInt(flag: string) {
 function nonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer ≥ 0 (got '${value}')`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer from 0 to 2^53 − 1 (got '${value}')`);
     return n;
   };
 }
@@ -74,11 +77,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
     if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
     command.action(async (flags: TrainingFlags) => {
-      if (flags.k !== undefined && flags.units !== undefined && flags.k > flags.units)
-        throw new InvalidArgumentError(`--k must be at most --units (got --k ${flags.k}, --units ${flags.units})`);
-      const info = await useBackend(backend());
-      console.error(`backend: ${info.name}${info.tensorflowVersion ? ` (TensorFlow ${info.tensorflowVersion})` : ''}`);
-      const result = await runTraining({
+      const spec: RunSpec = {
         env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0 },
         memory: flags.memory,
         preset: flags.preset,
@@ -89,7 +88,17 @@ export function addTrainingCommands(program: Command, backend: () => string | un
         ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
         ...(flags.out !== undefined ? { runDir: flags.out } : {}),
         core: { units: flags.units, k: flags.k, hidden: flags.hidden },
-      });
+      };
+      // Everything that can be checked without a backend or an env is checked here, before either starts
+      // (runTraining checks the run folder again, and the built agent against it, before it writes).
+      const { run, notes } = resolveRun(spec);
+      const envProblem = (await envIdProblems(family, [spec.env.id]))[spec.env.id];
+      if (envProblem !== undefined) throw new InvalidArgumentError(`--env '${spec.env.id}' ${envProblem}`);
+      checkRunFolder(spec.runDir ?? defaultRunDir(spec), run);
+      for (const note of notes) console.error(note);
+      const info = await useBackend(backend());
+      console.error(`backend: ${info.name}${info.tensorflowVersion ? ` (TensorFlow ${info.tensorflowVersion})` : ''}`);
+      const result = await runTraining(spec);
       const ret = result.lastMetrics?.['charts/episode_return_mean'];
       console.log(
         `run ${result.runDir}: ${result.updates} updates, ${result.globalStep} agent steps` +

@@ -27,6 +27,32 @@ export type EnvFamily = 'atari' | 'minigrid' | 'warehouse';
  * - Warehouse (IAM paper): IAM static (FNN 576→256 + LSTM 64 on the d-set); LSTM 256 after a 640 layer;
  *   FNN 256 after a 640 layer.
  */
+const PAPER_SIZES = {
+  atari: { units: 6, k: 5, rimHidden: 85, rimCell: 'gru' as const, hidden: 512, iamHidden: 256 },
+  minigrid: { units: 4, k: 3, rimHidden: 16, rimCell: 'lstm' as const, hidden: 64, iamHidden: 64 },
+  warehouse: { units: 4, k: 3, rimHidden: 64, rimCell: 'lstm' as const, hidden: 256, iamHidden: 64 },
+};
+
+/** The sizes a core is built with: the overrides over the paper's sizes; units and k only for RIM. */
+export type CoreSizes = { units: number; k: number; hidden: number } | { hidden: number };
+
+/**
+ * The sizes {@link makeCore} builds `memory` with on `family`, known before anything is built: what a run
+ * folder and a study fingerprint compare.
+ *
+ * @example
+ * coreSizes('rim', 'minigrid', { k: 2 }); // { units: 4, k: 2, hidden: 16 }
+ */
+export function coreSizes(memory: MemoryName, family: EnvFamily, overrides: CoreOverrides): CoreSizes {
+  const paper = PAPER_SIZES[family];
+  if (memory === 'rim') {
+    const units = overrides.units ?? paper.units;
+    return { units, k: overrides.k ?? Math.min(paper.k, units), hidden: overrides.hidden ?? paper.rimHidden };
+  }
+  return { hidden: overrides.hidden ?? (memory === 'iam' ? paper.iamHidden : paper.hidden) };
+}
+
+/** Builds a memory core at {@link coreSizes}' sizes with the family's paper configuration (spec/rim.md, spec/iam.md). */
 export function makeCore(
   memory: MemoryName,
   family: EnvFamily,
@@ -35,20 +61,17 @@ export function makeCore(
   seed: number,
 ): MemoryCore {
   const [numElements, inputSize] = inputShape;
-  const paper = {
-    atari: { units: 6, k: 5, rimHidden: 85, rimCell: 'gru' as const, hidden: 512, iamHidden: 256 },
-    minigrid: { units: 4, k: 3, rimHidden: 16, rimCell: 'lstm' as const, hidden: 64, iamHidden: 64 },
-    warehouse: { units: 4, k: 3, rimHidden: 64, rimCell: 'lstm' as const, hidden: 256, iamHidden: 64 },
-  }[family];
+  const paper = PAPER_SIZES[family];
+  const sizes = coreSizes(memory, family, overrides);
   switch (memory) {
     case 'rim': {
-      const units = overrides.units ?? paper.units;
+      const { units, k } = sizes as { units: number; k: number };
       return new RIMCore({
         inputSize,
         numElements,
         units,
-        k: overrides.k ?? Math.min(paper.k, units),
-        hiddenSize: overrides.hidden ?? paper.rimHidden,
+        k,
+        hiddenSize: sizes.hidden,
         cell: paper.rimCell,
         // d_value = the embedding width on MiniGrid (reference) and the Warehouse; the paper's 400 on Atari.
         ...(family === 'atari' ? {} : { inputValueSize: 64 }),
@@ -57,20 +80,20 @@ export function makeCore(
     }
     case 'iam':
       if (family === 'warehouse')
-        return new IAMStaticCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.iamHidden, seed });
+        return new IAMStaticCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
       if (family === 'minigrid')
         // No published d-set for MiniGrid's 64-d embedding: the recurrent branch reads every feature (the
         // IAM paper's "no input restriction" ablation), the FNN branch is one layer as wide as the embedding.
         return new IAMStaticCore({
           inputSize, numElements, dSet: Array.from({ length: numElements * inputSize }, (_, i) => i),
-          fnnSizes: [inputSize], hiddenSize: overrides.hidden ?? paper.iamHidden, seed,
+          fnnSizes: [inputSize], hiddenSize: sizes.hidden, seed,
         });
-      return new IAMDynamicCore({ numRegions: numElements, regionSize: inputSize, hiddenSize: overrides.hidden ?? paper.iamHidden, seed });
+      return new IAMDynamicCore({ numRegions: numElements, regionSize: inputSize, hiddenSize: sizes.hidden, seed });
     case 'lstm':
-      return new LSTMCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.hidden, seed });
+      return new LSTMCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
     case 'gru':
-      return new GRUCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.hidden, seed });
+      return new GRUCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
     case 'fnn':
-      return new FNNCore({ inputSize, numElements, hiddenSize: overrides.hidden ?? paper.hidden, seed });
+      return new FNNCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
   }
 }

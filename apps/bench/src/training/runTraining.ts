@@ -1,9 +1,11 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConsoleProgress, resolveConfig, train, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
+import { ConsoleProgress, RUN_FILES, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
+import { resolveRun, type ResolvedRun } from './resolvedRun.js';
+import { checkBuiltAgent, checkRunFolder } from './runFolderCheck.js';
 
 /** One training run (DESIGN.md, "Runs"): env × memory × seed × preset. */
 export interface RunSpec {
@@ -33,20 +35,18 @@ export function defaultRunDir(spec: Pick<RunSpec, 'env' | 'memory' | 'seed'>): s
 }
 
 /** The spec file of a run folder: what `evaluate` needs to rebuild the agent from a checkpoint. */
-export const RUN_SPEC_FILE = 'run.json';
+export const RUN_SPEC_FILE = RUN_FILES.spec;
 
 /** The part of a {@link RunSpec} saved as `run.json` (the rest only steers the process). */
 export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine'>;
 
-function writeRunSpec(runDir: string, spec: RunSpec): void {
+/** Writes `run.json` with the frames the run really trains (a whole number of updates). */
+function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): void {
   mkdirSync(runDir, { recursive: true });
-  const saved: SavedRunSpec = { env: spec.env, memory: spec.memory, preset: spec.preset, seed: spec.seed, core: spec.core };
-  if (spec.totalSteps !== undefined) saved.totalSteps = spec.totalSteps;
+  const saved: SavedRunSpec = { env: spec.env, memory: spec.memory, preset: spec.preset, seed: spec.seed, core: spec.core, totalSteps: resolved.frames };
   if (spec.numEnvs !== undefined) saved.numEnvs = spec.numEnvs;
   if (spec.stack !== undefined) saved.stack = spec.stack;
-  const path = join(runDir, RUN_SPEC_FILE);
-  writeFileSync(`${path}.tmp`, JSON.stringify(saved, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeJsonAtomic(runPath(runDir, 'spec'), saved);
 }
 
 /** TensorBoard event files through tfjs-node's writer; only the native backend has one. */
@@ -60,19 +60,20 @@ async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined>
 /**
  * Builds env, encoder and core for a run and trains them with recurrent PPO, writing `config.json`,
  * `run.json` (the spec), `progress.csv`, TensorBoard events (`tb/`) and `checkpoints/` to the run folder. A run folder that already
- * has checkpoints is resumed from the newest one.
+ * has checkpoints is resumed from the newest one. The request is checked first ({@link resolveRun}, then against what the folder
+ * holds: {@link checkRunFolder}, {@link checkBuiltAgent}), so a refused request writes nothing.
  */
 export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir: string; config: PpoConfig }> {
-  const overrides: Partial<PpoConfig> = { seed: spec.seed, engine: spec.engine ?? 'auto' };
-  if (spec.totalSteps !== undefined) overrides.totalSteps = spec.totalSteps;
-  if (spec.numEnvs !== undefined) overrides.numEnvs = spec.numEnvs;
-  const config = resolveConfig(spec.preset, overrides);
+  const { run: resolved } = resolveRun(spec);
+  const config = resolveConfig(spec.preset, { seed: spec.seed, engine: spec.engine ?? 'auto', totalSteps: resolved.frames, numEnvs: resolved.envs });
   const runDir = spec.runDir ?? defaultRunDir(spec);
+  checkRunFolder(runDir, resolved);
   const env = await makeEnv(spec.env, spec.memory, config.numEnvs, spec.seed, spec.stack);
   try {
     const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed);
     const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed);
-    writeRunSpec(runDir, spec);
+    checkBuiltAgent(runDir, encoder, core);
+    if (!existsSync(runPath(runDir, 'spec'))) writeRunSpec(runDir, spec, resolved);
     const scalarWriter = await tensorBoardWriter(join(runDir, 'tb'));
     const result = await train({
       config,

@@ -1,0 +1,95 @@
+import { resolveConfig, type PpoConfig, type PresetName } from '@mempo/ppo';
+import { atariStack, warehouseStack, type EnvChoice } from './environments.js';
+import { coreSizes, type CoreOverrides, type CoreSizes, type MemoryName } from './memoryCores.js';
+
+/** What a run is asked to be: the part of a training request that decides its results. */
+export interface RunRequest {
+  env: EnvChoice;
+  memory: MemoryName;
+  preset: PresetName;
+  seed: number;
+  /** Agent steps summed over envs; default: the preset's budget. */
+  totalSteps?: number;
+  /** Parallel envs; default: the preset's. */
+  numEnvs?: number;
+  /** Frames stacked per observation; default per family and memory. */
+  stack?: number;
+  core: CoreOverrides;
+}
+
+/** PPO fields that change no result (the train loop resumes across them too). */
+export const RESULT_FREE_PPO_FIELDS = ['checkpointEvery', 'keepCheckpoints', 'engine'] as const;
+
+/** A run with every default filled in: what it trains, exactly, known before anything is built. */
+export interface ResolvedRun {
+  env: EnvChoice;
+  memory: MemoryName;
+  preset: PresetName;
+  seed: number;
+  /** Agent steps the run trains: a whole number of updates. */
+  frames: number;
+  envs: number;
+  stack: number;
+  core: CoreSizes;
+  /** The resolved PPO config, less {@link RESULT_FREE_PPO_FIELDS}. */
+  ppo: Omit<PpoConfig, (typeof RESULT_FREE_PPO_FIELDS)[number]>;
+}
+
+/** A resolved run and the lines that tell the user what was decided for them (a rounded frame budget). */
+export interface Resolution {
+  run: ResolvedRun;
+  notes: string[];
+}
+
+/**
+ * Checks a run request against everything known before an env or a backend starts, and fills in its
+ * defaults. Flags that do not apply (`--units`/`--k` off RIM, `--stack` on MiniGrid, `--flicker` off Atari)
+ * are errors naming the flag. A frame budget must be a safe integer of at least one update; one that is not
+ * a whole number of updates (envs × steps per env) is rounded down to one, and a note says so, so the run
+ * trains and records exactly `frames`.
+ *
+ * @example
+ * const { run, notes } = resolveRun({ env: { family: 'warehouse', id: 'warehouse', flicker: 0 }, memory: 'lstm',
+ *   preset: 'iam', seed: 1, totalSteps: 8000, core: {} });
+ * run.frames; // 7168 (7 updates of 8 envs × 128 steps); notes[0] says so
+ */
+export function resolveRun(request: RunRequest): Resolution {
+  const { env, memory, core } = request;
+  if (memory !== 'rim')
+    for (const flag of ['units', 'k'] as const)
+      if (core[flag] !== undefined) throw new Error(`--${flag} applies to --memory rim only (got --memory ${memory}); remove --${flag}`);
+  if (env.family === 'minigrid' && request.stack !== undefined)
+    throw new Error(`--stack applies to Atari and the Warehouse only (MiniGrid observations are not stacked); remove --stack`);
+  if (env.family !== 'atari' && env.flicker !== 0) throw new Error(`--flicker applies to Atari only (got a ${env.family} env); remove --flicker`);
+  const sizes = coreSizes(memory, env.family, core);
+  if ('k' in sizes && sizes.k > sizes.units) throw new Error(`--k must be at most --units (got --k ${sizes.k}, --units ${sizes.units})`);
+
+  const base = resolveConfig(request.preset, {
+    seed: request.seed,
+    ...(request.numEnvs !== undefined ? { numEnvs: request.numEnvs } : {}),
+  });
+  const perUpdate = base.numEnvs * base.numSteps;
+  const shape = `${base.numEnvs} envs × ${base.numSteps} steps`;
+  const requested = request.totalSteps ?? base.totalSteps;
+  if (!Number.isSafeInteger(requested)) throw new Error(`--frames must be a positive integer up to 2^53 − 1 (got ${requested})`);
+  if (requested < perUpdate) throw new Error(`--frames must be at least one update, ${perUpdate} frames (${shape}) (got ${requested})`);
+  const updates = Math.floor(requested / perUpdate);
+  const frames = updates * perUpdate;
+  const notes =
+    frames === requested
+      ? []
+      : [
+          `--frames ${requested} is not a whole number of updates of ${perUpdate} (${shape}): training ${updates} updates = ${frames} frames ` +
+            `(pass --frames ${frames} or ${frames + perUpdate} to choose exactly)`,
+        ];
+  const { checkpointEvery: _every, keepCheckpoints: _keep, engine: _engine, ...ppo } = resolveConfig(request.preset, {
+    seed: request.seed,
+    numEnvs: base.numEnvs,
+    totalSteps: frames,
+  });
+  const stack = env.family === 'atari' ? (request.stack ?? atariStack(memory)) : env.family === 'warehouse' ? warehouseStack(memory, request.stack) : 1;
+  return {
+    run: { env, memory, preset: request.preset, seed: request.seed, frames, envs: base.numEnvs, stack, core: sizes, ppo },
+    notes,
+  };
+}

@@ -72,15 +72,16 @@ export function saveCheckpoint(dir: string, update: number, contents: Checkpoint
 
 /**
  * Removes the temporary folders of checkpoint writes that can no longer finish: those of dead processes and
- * this process's own (left by a failed write). A live process's folder is kept, because that process may
- * still rename it (the run lock stops a second trainer before it gets here). Returns the removed paths.
+ * this process's own (left by a failed write). Another live process's folder is kept unless the caller holds
+ * the run lock (`runLockHeld`): then no other process can be writing here, and a live pid in a leftover's
+ * name is a recycled one. Returns the removed paths.
  */
-export function removeStaleTemps(dir: string): string[] {
+export function removeStaleTemps(dir: string, options: { runLockHeld?: boolean } = {}): string[] {
   if (!existsSync(dir)) return [];
   const removed: string[] = [];
   for (const name of readdirSync(dir)) {
     const pid = tempFolderOwner(name);
-    if (pid === null || (pid !== process.pid && processIsAlive(pid))) continue;
+    if (pid === null || (!options.runLockHeld && pid !== process.pid && processIsAlive(pid))) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(join(dir, name));
   }

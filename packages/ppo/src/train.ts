@@ -129,7 +129,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
 
   const parts: RunParts = { config, env, agent, adam, rng };
   // A write that died with its process left a temporary folder: remove it before it fills the disk for good.
-  for (const path of checkpointDir ? removeStaleTemps(checkpointDir) : []) warn(`removed ${path}, left by an interrupted checkpoint write`);
+  for (const path of checkpointDir ? removeStaleTemps(checkpointDir, { runLockHeld: lock !== null }) : []) warn(`removed ${path}, left by an interrupted checkpoint write`);
   let saved: ReturnType<typeof loadLatestCheckpoint> = null;
   let run: RunState;
   try {

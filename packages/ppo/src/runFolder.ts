@@ -14,7 +14,7 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
   /** TensorBoard event files. */
   tensorBoard: 'tb',
-  /** A folder present while a process trains the run (proper-lockfile's lock, mtime refreshed); see {@link LOCK_FILES}. */
+  /** A folder present while a process trains the run (made by one `mkdir`, mtime refreshed); see {@link LOCK_FILES}. */
   lock: 'run.lock',
   /** The bench's run spec (env, memory, preset, seed, core overrides). */
   spec: 'run.json',

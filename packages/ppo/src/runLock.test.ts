@@ -88,6 +88,16 @@ describe('run lock', () => {
     ]);
   });
 
+  it('notices a lock taken over by another process: assertHeld throws and release leaves the new holder alone', () => {
+    const runDir = tempDir();
+    const lock = acquireRunLock(runDir);
+    expect(() => lock.assertHeld()).not.toThrow();
+    plantLock(runDir, holderOf(1, 'elsewhere'));
+    expect(() => lock.assertHeld()).toThrow(`lost the lock of ${runDir} to another process: it may be writing the run, so this one stops without writing`);
+    lock.release();
+    expect(readLockHolder(runDir)?.host).toBe('elsewhere');
+  });
+
   it('refuses a lock folder whose holder has not recorded itself until it is stale', () => {
     const runDir = tempDir();
     mkdirSync(runPath(runDir, 'lock'));

@@ -1,7 +1,6 @@
-import fs, { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { describeWriteError, makeDirectory, processIsAlive, writeJsonAtomic } from './atomicWrite.js';
 import { LOCK_FILES, runPath } from './runFolder.js';
 
@@ -38,14 +37,13 @@ export interface RunLock {
 
 const DEFAULT_STALE_MS = 10 * 60 * 1000;
 
-/**
- * proper-lockfile removes its lock with `rmdir`, which refuses a folder that holds files: remove it whole, so
- * the holder's details go with it (also in proper-lockfile's exit handler).
- */
-const lockFs = { ...fs, rmdirSync: (path: fs.PathLike) => rmSync(path, { recursive: true, force: true }) };
-
 /** The run folders this process holds (resolved): its own readers may read them. */
 const held = new Set<string>();
+
+/** A process that ends without releasing (process.exit on a second Ctrl-C, an uncaught error) still frees its runs. */
+const releaseAllOnExit = (): void => {
+  for (const runDir of held.keys()) if (readLockHolder(runDir)?.pid === process.pid) rmSync(runPath(runDir, 'lock'), { recursive: true, force: true });
+};
 
 /** The holder recorded in a run's lock, or null when there is no lock or it records nobody (yet). */
 export function readLockHolder(runDir: string): RunLockHolder | null {
@@ -84,7 +82,7 @@ function staleness(runDir: string, holder: RunLockHolder | null, staleMs: number
  * Takes the run folder's lock (creating the folder): a second trainer of the same run, in this process, on
  * this host or on another sharing the file system, is refused with who holds it. A stale lock (its holder's
  * pid gone on this host, or not refreshed within `staleMs`) is taken over with a warning. The lock is a folder
- * (proper-lockfile: atomic `mkdir`, mtime refreshed in the background) with `holder.json` inside; it is
+ * made by one atomic `mkdir`, with `holder.json` inside and its mtime refreshed in the background; it is
  * removed on release and when the process exits.
  *
  * @example
@@ -109,45 +107,52 @@ export function acquireRunLock(runDir: string, options: RunLockOptions = {}): Ru
     takenOver = `taking over the lock of ${runDir}${holder ? ` from ${describeHolder(holder)}` : ''}: ${stale}`;
     rmSync(lockPath, { recursive: true, force: true });
   }
-  let lost: Error | null = null;
-  let unlock: () => void;
   try {
-    unlock = lockfile.lockSync(key, {
-      lockfilePath: lockPath,
-      realpath: false,
-      stale: staleMs,
-      fs: lockFs,
-      onCompromised: (err) => {
-        lost = err;
-        warn(`lost the lock of ${runDir}: ${err.message}`);
-      },
-    });
+    mkdirSync(lockPath);
   } catch (err) {
     // Another process made the folder between the check and the mkdir.
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new Error(lockedMessage(runDir, readLockHolder(runDir)));
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(lockedMessage(runDir, readLockHolder(runDir)));
     throw describeWriteError(lockPath, err);
   }
-  held.add(key);
   const holder: RunLockHolder = { pid: process.pid, host: hostname(), command: process.argv.join(' '), since: new Date().toISOString() };
   try {
     writeJsonAtomic(join(lockPath, LOCK_FILES.holder), holder);
   } catch (err) {
-    held.delete(key);
-    unlock();
+    rmSync(lockPath, { recursive: true, force: true });
     throw err;
   }
+  if (held.size === 0) process.on('exit', releaseAllOnExit);
+  held.add(key);
   if (takenOver) warn(takenOver);
+  // Holders on other hosts are judged by the folder's age; a blocked event loop delays this, hence the margin.
+  const refresh = setInterval(() => {
+    const now = new Date();
+    try {
+      if (isOurs()) utimesSync(lockPath, now, now);
+    } catch {
+      // Removed meanwhile: assertHeld reports it before the next write.
+    }
+  }, staleMs / 4);
+  refresh.unref();
+  // Two processes taking over one stale lock at the same instant can both succeed; the loser finds out here.
+  const isOurs = (): boolean => {
+    const current = readLockHolder(runDir);
+    return current !== null && current.pid === holder.pid && current.host === holder.host && current.since === holder.since;
+  };
   let released = false;
   return {
     runDir,
     assertHeld() {
-      if (lost) throw new Error(`lost the lock of ${runDir} (${lost.message}): another process may be writing the run, so this one stops without writing`);
+      if (!released && !isOurs())
+        throw new Error(`lost the lock of ${runDir} to another process: it may be writing the run, so this one stops without writing`);
     },
     release() {
       if (released) return;
       released = true;
+      clearInterval(refresh);
       held.delete(key);
-      if (!lost) unlock();
+      if (held.size === 0) process.off('exit', releaseAllOnExit);
+      if (isOurs()) rmSync(lockPath, { recursive: true, force: true });
     },
   };
 }

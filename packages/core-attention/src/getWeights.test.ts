@@ -27,7 +27,10 @@ function expectCopies(module: Weighted, use: () => tf.Tensor | tf.Tensor[]): voi
   tf.dispose(Object.values(first));
   const again = module.getWeights();
   expect(values(again)).toEqual(before);
+  const count = tf.memory().numTensors;
   module.setWeights(again);
+  // setWeights keeps no tensor of its own beyond the variables it assigns.
+  expect(tf.memory().numTensors).toBe(count);
   tf.dispose(Object.values(again));
   tf.dispose(use());
   module.dispose();

@@ -34,5 +34,8 @@ export function assignWeights(owner: string, variables: NamedVariables, weights:
       );
     }
   }
-  for (const [name, variable] of Object.entries(variables)) variable.assign(tf.cast(weights[name]!, 'float32'));
+  // In a tidy, so the cast copies are freed once assigned (the variables keep their data alive).
+  tf.tidy(() => {
+    for (const [name, variable] of Object.entries(variables)) variable.assign(tf.cast(weights[name]!, 'float32'));
+  });
 }

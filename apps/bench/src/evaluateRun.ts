@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { VecEnv } from '@mempo/envs';
-import { ActorCritic, Rng, act, readJsonFile, evaluate, listCheckpoints, loadCheckpoint, obsTensor, type EvaluationResult } from '@mempo/ppo';
-import { makeEncoder, makeEnv, type EnvChoice } from './training/environments.js';
-import { makeCore } from './training/memoryCores.js';
+// Importing the plugin packages registers their cores, which loadAgent rebuilds by name.
+import '@mempo/iam';
+import '@mempo/rim';
+import { Rng, act, readJsonFile, evaluate, loadAgent, obsTensor, type ActorCritic, type EvaluationResult } from '@mempo/ppo';
+import { makeEnv, type EnvChoice } from './training/environments.js';
 import { RUN_SPEC_FILE, type SavedRunSpec } from './training/runTraining.js';
 
 /** Reads a run folder's `run.json`, failing with what to do when the folder is not a run. */
@@ -12,12 +14,6 @@ export function readRunSpec(runDir: string): SavedRunSpec {
   const path = join(runDir, RUN_SPEC_FILE);
   if (!existsSync(path)) throw new Error(`${runDir} has no ${RUN_SPEC_FILE}: --run must be a folder written by a training command or a study`);
   return readJsonFile<SavedRunSpec>(path, 'restore it from a backup, or retrain the run into a new --out');
-}
-
-/** The number of parallel envs the run trained with (`config.json`), the default for its evaluation. */
-function trainingEnvs(runDir: string): number {
-  const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as { ppo: { numEnvs: number } };
-  return config.ppo.numEnvs;
 }
 
 /** An agent rebuilt from a run's newest checkpoint, with the env it acts in; `close` frees both. */
@@ -31,42 +27,40 @@ export interface LoadedRun {
 }
 
 /**
- * Rebuilds a run's agent (encoder, core and heads as the run built them) on `envChoice` and loads the
- * newest checkpoint's weights. The env may differ from the training env (zero-shot evaluation) as long as
- * its observation and action spaces match.
+ * Loads a run's agent ({@link loadAgent}: encoder, core and heads from the run's `config.json`, weights of
+ * the newest intact checkpoint) and builds the env it acts in from `run.json`. The env may differ from the
+ * training env (zero-shot evaluation) as long as its observation and action spaces match the agent's.
  */
 export async function loadRun(runDir: string, envChoice?: EnvChoice, numEnvs?: number): Promise<LoadedRun> {
   const spec = readRunSpec(runDir);
-  const checkpoints = listCheckpoints(join(runDir, 'checkpoints'));
-  const latest = checkpoints[checkpoints.length - 1];
-  if (latest === undefined) throw new Error(`${runDir} has no checkpoint yet: train the run first (it is resumed from the same folder)`);
   const choice = envChoice ?? spec.env;
   if (choice.family !== spec.env.family)
     throw new Error(`--env must be a ${spec.env.family} env for this run (got a ${choice.family} env '${choice.id}')`);
-  const env = await makeEnv(choice, spec.memory, numEnvs ?? trainingEnvs(runDir), spec.seed, spec.stack);
-  const saved = loadCheckpoint(latest);
+  const loaded = loadAgent(runDir);
+  const { agent } = loaded;
+  let env: VecEnv | undefined;
   try {
-    const encoder = makeEncoder(choice.family, spec.memory, env.observationSpace.shape, spec.seed);
-    const core = makeCore(spec.memory, choice.family, encoder.outputShape, spec.core, spec.seed);
-    const agent = new ActorCritic({ encoder, core, numActions: env.actionSpace.n, seed: spec.seed });
-    const weights: Record<string, tf.Tensor> = {};
-    for (const [name, t] of Object.entries(saved.tensors)) if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
-    agent.setWeights(weights);
+    env = await makeEnv(choice, spec.memory, numEnvs ?? loaded.config.ppo.numEnvs, spec.seed, spec.stack);
+    if (env.observationSpace.shape.join() !== agent.encoder.obsShape.join() || env.actionSpace.n !== agent.heads.numActions)
+      throw new Error(
+        `'${choice.id}' has observations [${env.observationSpace.shape}] and ${env.actionSpace.n} actions, but the agent of ${runDir} ` +
+          `reads [${agent.encoder.obsShape}] and has ${agent.heads.numActions}: evaluate it on an env with the same spaces`,
+      );
+    const opened = env;
     return {
       spec,
       agent,
-      env,
-      update: Number(saved.meta['update']),
+      env: opened,
+      update: loaded.update,
       close: async () => {
         agent.dispose();
-        await env.close();
+        await opened.close();
       },
     };
   } catch (err) {
-    await env.close();
+    agent.dispose();
+    await env?.close();
     throw err;
-  } finally {
-    tf.dispose(Object.values(saved.tensors));
   }
 }
 

@@ -3,6 +3,7 @@ import { writeFileAtomic } from '@mempo/ppo';
 import { join, relative } from 'node:path';
 import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles } from './charts.js';
 import { renderHtmlReport } from './htmlReport.js';
+import { recordedSettings } from './recordedSettings.js';
 import { CI_NOTE, buildTables, tableMarkdown, tablesCsv, type ResultTable } from './tables.js';
 import type { StudyResults } from './studyResults.js';
 
@@ -38,8 +39,9 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
     '',
     study.description,
     '',
-    `${finished} of ${results.runs.length} runs finished. Preset \`${study.preset}\`, ${study.frames} ${study.unit} per run, seeds ${study.seeds.join(', ')}; ` +
-      `evaluation: ${study.evalEpisodes} episodes, sampled actions, dropout off. ★ = training env, the others are zero-shot.`,
+    `${finished} of ${results.runs.length} runs finished; evaluation with sampled actions, dropout off. ★ = training env, the others are zero-shot.`,
+    '',
+    ...recordedSettings(results),
     '',
     `${CI_NOTE}.${study.publishedSource ? ` Published: ${study.publishedSource}.` : ''}`,
     '',

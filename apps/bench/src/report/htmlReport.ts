@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { ChartFiles } from './charts.js';
+import { recordedSettings } from './recordedSettings.js';
 import { CI_NOTE, formatMeanCi, type ResultTable } from './tables.js';
 import type { StudyResults } from './studyResults.js';
 
@@ -48,8 +49,8 @@ td:first-child, th:first-child { text-align: left; } figure { margin: 1em 0; } f
 </style></head><body>
 <h1>${escapeHtml(study.name)}</h1>
 <p>${escapeHtml(study.description)}</p>
-<p>${finished} of ${input.links.runs.length} runs finished · preset <code>${escapeHtml(study.preset)}</code> · ${study.frames} ${escapeHtml(study.unit)} per run ·
-seeds ${study.seeds.join(', ')} · evaluation over ${study.evalEpisodes} episodes (sampled actions, dropout off) · ★ training env, others zero-shot.</p>
+<p>${finished} of ${input.links.runs.length} runs finished · evaluation with sampled actions, dropout off · ★ training env, others zero-shot.</p>
+${recordedSettings(input.results).filter((line) => line !== '').map((line) => `<p>${escapeHtml(line.replace(/^- /, ''))}</p>`).join('\n')}
 <p>${escapeHtml(CI_NOTE)}.${study.publishedSource ? ` Published: ${escapeHtml(study.publishedSource)}.` : ''}</p>
 <p>Tables as <a href="${escapeHtml(input.links.markdown)}">Markdown</a> and <a href="${escapeHtml(input.links.csv)}">CSV</a>.</p>
 ${input.tables.map((t) => `<h2>Trained on ${escapeHtml(t.trainEnv)}</h2>\n${tableHtml(t)}`).join('\n')}

@@ -1,18 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { writeFileAtomic } from '@mempo/ppo';
+import { existsSync, mkdirSync } from 'node:fs';
+import { RUN_FILES, readJsonFile, writeFileAtomic } from '@mempo/ppo';
 import { join } from 'node:path';
 import { evaluateRun, type RunEvaluation } from '../evaluateRun.js';
 import { runTraining } from '../training/runTraining.js';
 import type { PlannedRun } from './studyRuns.js';
 
 /** The completion marker of a study run: written last, atomically, after training and evaluation. */
-export const EVAL_FILE = 'eval.json';
+export const EVAL_FILE = RUN_FILES.evaluation;
 /** Env 0's core diagnostics during the final policy's evaluation on the training env. */
-export const DIAGNOSTICS_FILE = 'diagnostics.json';
+export const DIAGNOSTICS_FILE = RUN_FILES.diagnostics;
 /** The plan the runner hands to the child process. */
-export const PLAN_FILE = 'plan.json';
+export const PLAN_FILE = RUN_FILES.plan;
 /** The child's stdout and stderr. */
-export const LOG_FILE = 'run.log';
+export const LOG_FILE = RUN_FILES.log;
 
 /** What `eval.json` holds. */
 export interface RunOutcome {
@@ -29,6 +29,8 @@ export interface RunOutcome {
   /** Wall-clock seconds of this process (a resumed run counts only its last part). */
   seconds: number;
   finishedAt: string;
+  /** The plan's fingerprint this outcome was made under (absent in runs finished before fingerprints). */
+  fingerprint?: string;
 }
 
 /** True when the run folder holds its completion marker. */
@@ -48,9 +50,9 @@ export function writePlan(plan: PlannedRun): string {
   return path;
 }
 
-/** Reads a plan written by {@link writePlan}. */
+/** Reads a plan written by {@link writePlan}; a damaged one fails naming its path. */
 export function readPlan(path: string): PlannedRun {
-  return JSON.parse(readFileSync(path, 'utf8')) as PlannedRun;
+  return readJsonFile<PlannedRun>(path, 'rerun the study, which writes it anew');
 }
 
 /**
@@ -97,6 +99,7 @@ export async function executeRun(plan: PlannedRun, log: (line: string) => void =
     evaluations,
     seconds: (performance.now() - start) / 1000,
     finishedAt: new Date().toISOString(),
+    fingerprint: plan.fingerprint,
   };
   writeJsonAtomic(join(plan.runDir, EVAL_FILE), outcome);
   return outcome;

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readJsonFile } from '@mempo/ppo';
 import { EVAL_FILE, LOG_FILE, isFinished, writePlan, type RunOutcome } from './executeRun.js';
+import { assessRun, type RunAssessment } from './runAssessment.js';
 import type { PlannedRun } from './studyRuns.js';
 
 /** The CLI the children run; from both `src/studies` and `dist/studies` this is the built `dist/cli.js`. */
@@ -17,16 +19,18 @@ export interface RunPoolOptions {
   backend?: string;
   /** The CLI script the children run (default {@link DEFAULT_CLI}). */
   cli?: string;
-  /** One line per run event (start, skip, finish, failure). */
+  /** One line per run event (start, skip, refusal, finish, failure). */
   onEvent?: (line: string) => void;
 }
 
 /** How one planned run ended in this invocation. */
 export interface PoolResult {
   id: string;
-  status: 'skipped' | 'finished' | 'failed';
+  status: 'skipped' | 'refused' | 'finished' | 'failed';
   /** Exit code of a failed child. */
   exitCode?: number | null;
+  /** Why a run was skipped, refused, resumed or re-evaluated. */
+  reason?: string;
   seconds: number;
   outcome?: RunOutcome;
 }
@@ -41,8 +45,10 @@ export function threadsPerRun(parallelism: number, cores = availableParallelism(
 
 /**
  * Runs the planned runs in a local process pool, one child process per run (`mempo study-run <plan.json>`),
- * each logging to `<runDir>/run.log`. Finished runs (with `eval.json`) are skipped; an interrupted run's
- * child resumes it from its newest checkpoint. A failing run does not stop the others.
+ * each logging to `<runDir>/run.log`. Every run is first compared with what its folder recorded
+ * ({@link assessRun}), before anything is written: finished runs with the same fingerprint are skipped, runs
+ * whose training settings changed are refused with the reason (their folder untouched), runs whose
+ * evaluation changed are re-evaluated, interrupted ones resume. A failing run does not stop the others.
  */
 export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptions = {}): Promise<PoolResult[]> {
   const parallelism = options.parallelism ?? availableParallelism();
@@ -52,6 +58,7 @@ export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptio
   const results: PoolResult[] = new Array(runs.length);
   let next = 0;
   let done = 0;
+  const assessments: RunAssessment[] = runs.map(assessRun);
 
   const runOne = (plan: PlannedRun): Promise<PoolResult> => {
     const planPath = writePlan(plan);
@@ -70,7 +77,7 @@ export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptio
         log.end();
         const seconds = (performance.now() - start) / 1000;
         if (code === 0 && isFinished(plan.runDir)) {
-          const outcome = JSON.parse(readFileSync(join(plan.runDir, EVAL_FILE), 'utf8')) as RunOutcome;
+          const outcome = readJsonFile<RunOutcome>(join(plan.runDir, EVAL_FILE), 'rerun the study to evaluate the run again');
           resolve({ id: plan.id, status: 'finished', seconds, outcome });
         } else {
           resolve({ id: plan.id, status: 'failed', exitCode: code, seconds });
@@ -83,12 +90,13 @@ export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptio
     while (next < runs.length) {
       const index = next++;
       const plan = runs[index]!;
-      if (isFinished(plan.runDir)) {
-        results[index] = { id: plan.id, status: 'skipped', seconds: 0 };
-        onEvent(`[${++done}/${runs.length}] skip ${plan.id} (finished: ${EVAL_FILE} exists)`);
+      const { action, reason } = assessments[index]!;
+      if (action === 'skip' || action === 'refuse') {
+        results[index] = { id: plan.id, status: action === 'skip' ? 'skipped' : 'refused', seconds: 0, ...(reason ? { reason } : {}) };
+        onEvent(`[${++done}/${runs.length}] ${action === 'skip' ? 'skip' : 'REFUSED'} ${plan.id} (${reason})`);
         continue;
       }
-      onEvent(`start ${plan.id} (log: ${join(plan.runDir, LOG_FILE)})`);
+      onEvent(`${action} ${plan.id}${reason ? ` (${reason})` : ''} (log: ${join(plan.runDir, LOG_FILE)})`);
       const result = await runOne(plan);
       results[index] = result;
       const ret = result.outcome?.evaluations[0]?.returnMean;

@@ -10,7 +10,7 @@ import { positiveInt } from '../trainingCommands.js';
 import { executeRun, readPlan } from './executeRun.js';
 import { runPool } from './runner.js';
 import { planRuns } from './studyRuns.js';
-import { loadStudy, type Study } from './studySchema.js';
+import { checkStudyEnvs, loadStudy, type Study } from './studySchema.js';
 
 /** The shipped study files (`apps/bench/studies/`), from both `src/studies` and `dist/studies`. */
 export const STUDIES_DIR = fileURLToPath(new URL('../../studies/', import.meta.url));
@@ -20,12 +20,17 @@ export function shippedStudies(): string[] {
   return existsSync(STUDIES_DIR) ? readdirSync(STUDIES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)) : [];
 }
 
+/** The file a study argument names: a path to a JSON file or the name of a shipped study. */
+function studyFile(arg: string): string {
+  if (existsSync(arg)) return arg;
+  const shipped = join(STUDIES_DIR, `${arg}.json`);
+  if (existsSync(shipped)) return shipped;
+  throw new InvalidArgumentError(`study must be a JSON file or one of ${shippedStudies().join(', ')} (got '${arg}')`);
+}
+
 /** A study argument is a path to a JSON file or the name of a shipped study. */
 export function resolveStudy(arg: string): Study {
-  if (existsSync(arg)) return loadStudy(arg);
-  const shipped = join(STUDIES_DIR, `${arg}.json`);
-  if (existsSync(shipped)) return loadStudy(shipped);
-  throw new InvalidArgumentError(`study must be a JSON file or one of ${shippedStudies().join(', ')} (got '${arg}')`);
+  return loadStudy(studyFile(arg));
 }
 
 interface StudyFlags {
@@ -63,13 +68,16 @@ export function addStudyCommands(program: Command, backend: () => string | undef
     .addOption(new Option('--engine <engine>', "every run's execution engine (default: the study file's, else auto)").choices(['auto', 'graph', 'eager']))
     .option('--no-report', 'skip the report at the end')
     .action(async (arg: string, flags: StudyFlags) => {
-      const study = withOverrides(resolveStudy(arg), flags);
+      const file = studyFile(arg);
+      const study = withOverrides(loadStudy(file), flags);
+      // Env ids that only ale-py can check are checked here, before any run trains.
+      await checkStudyEnvs(study, file);
       const out = flags.out ?? join('study-results', study.name);
-      const plans = planRuns(study, out);
+      const plans = planRuns(study, out, (line) => console.error(line));
       console.error(`study ${study.name}: ${plans.length} runs into ${out}`);
       const results = await runPool(plans, { ...(flags.parallelism ? { parallelism: flags.parallelism } : {}), ...(backend() ? { backend: backend()! } : {}) });
-      const failed = results.filter((r) => r.status === 'failed');
-      const counts = ['finished', 'skipped', 'failed'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
+      const failed = results.filter((r) => r.status === 'failed' || r.status === 'refused');
+      const counts = ['finished', 'skipped', 'refused', 'failed'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
       console.error(`study ${study.name}: ${counts}`);
       if (flags.report) {
         const report = await buildReport(collectResults(study, out, plans));
@@ -105,4 +113,3 @@ export function addStudyCommands(program: Command, backend: () => string | undef
     { hidden: true },
   );
 }
-

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EngineChoice, PresetName } from '@mempo/ppo';
 import type { EnvChoice } from '../training/environments.js';
 import type { CoreOverrides, MemoryName } from '../training/memoryCores.js';
+import { fingerprintOf, resolvePlan, type ResolvedPlan } from './runFingerprint.js';
 import type { Study } from './studySchema.js';
 
 /** One run of a study, as the runner hands it to a child process (`plan.json`, JSON). */
@@ -26,6 +27,10 @@ export interface PlannedRun {
   evaluate: EnvChoice[];
   evalEpisodes: number;
   diagnosticSteps: number;
+  /** Every setting as the run uses it; what a reused study folder is compared with. */
+  resolved: ResolvedPlan;
+  /** {@link fingerprintOf} `resolved`; `eval.json` records the one it was made under. */
+  fingerprint: string;
 }
 
 /** `RIM (k=3)` → `rim-k-3`: a label as a folder-name fragment. */
@@ -36,16 +41,19 @@ export function slug(label: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** The grid of a study: experiments × memories × seeds, in that order; run folders under `<outDir>/runs/`. */
-export function planRuns(study: Study, outDir: string): PlannedRun[] {
+/**
+ * The grid of a study: experiments × memories × seeds, in that order; run folders under `<outDir>/runs/`.
+ * Frame budgets are rounded down to whole updates; `onNote` hears each rounding once.
+ */
+export function planRuns(study: Study, outDir: string, onNote: (line: string) => void = () => {}): PlannedRun[] {
+  const noted = new Set<string>();
   const runs: PlannedRun[] = [];
   const choice = (id: string): EnvChoice => ({ family: study.family, id, flicker: study.family === 'atari' ? study.flicker : 0 });
   for (const experiment of study.experiments) {
     for (const entry of study.memories) {
       for (const seed of study.seeds) {
         const id = `${experiment.train}--${slug(entry.label)}--s${seed}`;
-        runs.push({
-          id,
+        const settings = {
           runDir: join(outDir, 'runs', id),
           label: entry.label,
           memory: entry.memory,
@@ -60,7 +68,20 @@ export function planRuns(study: Study, outDir: string): PlannedRun[] {
           evaluate: [experiment.train, ...experiment.evaluate.filter((e) => e !== experiment.train)].map(choice),
           evalEpisodes: study.evalEpisodes,
           diagnosticSteps: study.diagnosticSteps,
-        });
+        };
+        let resolution: ReturnType<typeof resolvePlan>;
+        try {
+          resolution = resolvePlan(settings);
+        } catch (err) {
+          throw new Error(`study ${study.name}, run ${id}: ${(err as Error).message}`, { cause: err });
+        }
+        const { resolved, notes } = resolution;
+        for (const note of notes) {
+          const line = `${experiment.train}: ${note.replace(/^--frames/, 'frames')}`;
+          if (!noted.has(line)) onNote(line);
+          noted.add(line);
+        }
+        runs.push({ id, ...settings, frames: resolved.training.frames, resolved, fingerprint: fingerprintOf(resolved) });
       }
     }
   }

@@ -3,6 +3,7 @@ import { PRESET_NAMES, type PresetName } from '@mempo/ppo';
 import { MINIGRID_ENV_IDS } from '@mempo/envs';
 import { z } from 'zod';
 import { MEMORY_NAMES } from '../training/memoryCores.js';
+import { envIdProblems } from '../training/envIds.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -82,6 +83,11 @@ export const studySchema = z
         }),
       );
     }
+    if (s.family === 'minigrid')
+      s.memories.forEach((m, i) => {
+        if (m.stack !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['memories', i, 'stack'], message: 'MiniGrid observations are not stacked; remove stack' });
+      });
     if (s.family === 'warehouse')
       s.experiments.forEach((e, i) => {
         if (e.train !== 'warehouse' || e.evaluate.some((id) => id !== 'warehouse'))
@@ -116,6 +122,24 @@ export function parseStudy(json: unknown, source = 'study'): Study {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
   throw new Error(`${source} is not a valid study file:\n${lines.join('\n')}`);
+}
+
+/**
+ * Checks the env ids of a parsed Atari study against ale-py's ROMs (one Python call), so an unknown
+ * evaluation env fails when the study is loaded, not after its runs have trained. Other families' ids are
+ * checked by the schema itself.
+ */
+export async function checkStudyEnvs(study: Study, source = 'study'): Promise<void> {
+  if (study.family !== 'atari') return;
+  const problems = await envIdProblems('atari', study.experiments.flatMap((e) => [e.train, ...e.evaluate]));
+  const lines: string[] = [];
+  study.experiments.forEach((e, i) => {
+    if (problems[e.train] !== undefined) lines.push(`  experiments[${i}].train: env '${e.train}' ${problems[e.train]}`);
+    e.evaluate.forEach((id, j) => {
+      if (problems[id] !== undefined) lines.push(`  experiments[${i}].evaluate[${j}]: env '${id}' ${problems[id]}`);
+    });
+  });
+  if (lines.length > 0) throw new Error(`${source} is not a valid study file:\n${lines.join('\n')}`);
 }
 
 /** Reads and validates a study file. */

@@ -45,11 +45,14 @@ function ppoDifferences(requested: Partial<PpoConfig>, recorded: Partial<PpoConf
     .map((key) => ({ field: PPO_FLAGS[key] ?? `ppo.${key}`, requested: requested[key], recorded: recorded[key] }));
 }
 
-/** `--memory gru here, lstm in the run` for each difference. */
-export function describeDifferences(differences: readonly SpecDifference[]): string {
-  const name = (field: string) => (field.startsWith('ppo.') ? `the preset's ${field.slice(4)}` : `--${field}`);
+/**
+ * `--memory gru here, lstm in the run` for each difference; a study names its fields without dashes
+ * (`flagPrefix` '') and says where the request comes from (`requestedIn` 'in the study').
+ */
+export function describeDifferences(differences: readonly SpecDifference[], requestedIn = 'here', flagPrefix = '--'): string {
+  const name = (field: string) => (field.startsWith('ppo.') ? `the preset's ${field.slice(4)}` : `${flagPrefix}${field}`);
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
-  return differences.map((d) => `${name(d.field)} ${show(d.requested)} here, ${show(d.recorded)} in the run`).join('; ');
+  return differences.map((d) => `${name(d.field)} ${show(d.requested)} ${requestedIn}, ${show(d.recorded)} in the run`).join('; ');
 }
 
 function refusal(runDir: string, file: string, differences: readonly SpecDifference[]): Error {

@@ -149,6 +149,12 @@ echo "$source_stamp" > "$deps.tmp/.mempo-source"
 rm -rf "$deps" && mv "$deps.tmp" "$deps"
 
 echo "provision: building the $package addon from source against it"
-(cd "$root" && npm rebuild "$package" --foreground-scripts)
+if [ "$variant" = cpu ]; then
+  (cd "$root" && npm rebuild "$package" --foreground-scripts)
+else
+  # tfjs-node-gpu's npm install script passes `download`, which forces its libtensorflow download even when
+  # deps/ is in place; its install.js without that argument builds against deps/ as tfjs-node's does.
+  (cd "$pkg_dir" && PATH="$root/node_modules/.bin:$PATH" node scripts/install.js gpu)
+fi
 [ -f "$addon" ] || { echo "provision: the addon was not built ($addon missing)" >&2; exit 1; }
 node -e "const tf=require('$pkg_dir'); if (tf.getBackend()!=='tensorflow') process.exit(1); console.log('provision: $package loaded: backend', tf.getBackend() + ', libtensorflow', tf.backend().binding.TF_Version)"

@@ -90,6 +90,15 @@ function deviceOf(provider: string): string {
   return gpus.length > 0 ? `GPU (${gpus.join(', ')})` : 'CPU';
 }
 
+/**
+ * Which build of the native backend ran and where TensorFlow placed its ops, for benchmark tables; null when
+ * the native backend was not loaded in this process.
+ */
+export function nativeDeviceLine(): string | null {
+  const provider = providers.get('tensorflow');
+  return provider ? `native backend: ${provider}, device ${deviceOf(provider)}` : null;
+}
+
 /** The package that provides the loaded native backend (tfjs-node or tfjs-node-gpu), for its extras such as the TensorBoard writer. */
 export function nativeProvider(): string | null {
   return providers.get('tensorflow') ?? null;

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from './backend.js';
 import { printDoctor, runDoctor } from './doctor.js';
 import { writeJsonAtomic } from './speed/speedReport.js';
-import { SPEED_SUITES, type SpeedSuiteName } from './speed/suites.js';
+import { runSpeedSuite, SPEED_SUITES, type SpeedSuiteName } from './speed/suites.js';
 import { addTrainingCommands } from './trainingCommands.js';
 import { addCopyCommand } from './copyCommand.js';
 import { addEvaluateCommand } from './evaluateCommand.js';
@@ -38,12 +38,12 @@ program
   .option('--backends <list>', `engine suite: comma-separated subset of ${BACKENDS.join(',')} (default: all that load)`, backendList)
   .option('--out <dir>', 'folder for the JSON results', 'bench-results')
   .action(async (opts: { suite: SpeedSuiteName; backends?: BackendName[]; out: string }) => {
-    const { results, table } = await SPEED_SUITES[opts.suite]({
+    const { results, table, device } = await runSpeedSuite(opts.suite, {
       backends: opts.backends,
       backend: program.opts().backend,
       onProgress: (line) => process.stderr.write(`  ${line}\n`),
     });
-    const file = writeJsonAtomic(opts.out, `speed-${opts.suite}`, { suite: opts.suite, date: new Date().toISOString(), results });
+    const file = writeJsonAtomic(opts.out, `speed-${opts.suite}`, { suite: opts.suite, date: new Date().toISOString(), device, results });
     console.log(table);
     console.log(`\nwrote ${file}`);
   });

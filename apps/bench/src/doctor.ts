@@ -66,7 +66,7 @@ function gpuCheck(info: BackendInfo | null): DoctorCheck {
   const parts = [
     `CUDA build (${NATIVE_PACKAGES.gpu})`,
     driverText,
-    log.gpus.length > 0 ? `TensorFlow devices: ${log.gpus.join('; ')}` : `TensorFlow runs on the CPU${log.problem ? ` (${log.problem})` : ''}`,
+    log.gpus.length > 0 ? `TensorFlow devices: ${log.gpus.join('; ')}` : `TensorFlow created no GPU device, so it runs on the CPU${log.problem ? ` (${log.problem})` : ''}`,
     `CUDA libraries loaded: ${loaded.length > 0 ? loaded.join(', ') : 'none'}`,
     ...(log.cudnn ? [`cuDNN ${log.cudnn}`] : []),
     ...(wheels.length > 0 ? [`provisioned from ${wheels.join(', ')}`] : []),

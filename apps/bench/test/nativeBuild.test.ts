@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nativeDeviceLine, useBackend } from '../src/backend.js';
 import { chooseNativeBuild, loadedCudaLibraries, NATIVE_PACKAGES, nvidiaGpus, parseDeviceLog } from '../src/nativeBuild.js';
 
 const dirs: string[] = [];
@@ -19,8 +20,11 @@ describe('native build selection', () => {
     expect(() => chooseNativeBuild({ MEMPO_TENSORFLOW_BUILD: 'cuda' }, gpuBuilt)).toThrow("MEMPO_TENSORFLOW_BUILD must be 'cpu' or 'gpu' (got 'cuda')");
   });
 
-  it('on this machine (set up without --gpu) loads the CPU build', () => {
+  it('on this machine (set up without --gpu) loads the CPU build, and the benchmark tables say so', async () => {
     expect(chooseNativeBuild({})).toBe('cpu');
+    const info = await useBackend('tensorflow');
+    expect([info.provider, info.device]).toEqual(['@tensorflow/tfjs-node', 'CPU']);
+    expect(nativeDeviceLine()).toBe('native backend: @tensorflow/tfjs-node, device CPU');
   });
 
   it("lists the driver's GPUs by model, none without the driver", () => {

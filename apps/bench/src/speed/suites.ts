@@ -1,4 +1,4 @@
-import { useBackend, type BackendName } from '../backend.js';
+import { nativeDeviceLine, useBackend, type BackendName } from '../backend.js';
 import { coresTable, runCoresSuite } from './coresSuite.js';
 import { runEngineSuite } from './engineSuite.js';
 import { envsTable, runEnvsSuite } from './envsSuite.js';
@@ -47,3 +47,13 @@ export const SPEED_SUITES = {
 } satisfies Record<string, (opts: SuiteOptions) => Promise<SuiteOutput>>;
 
 export type SpeedSuiteName = keyof typeof SPEED_SUITES;
+
+/**
+ * Runs one suite; when the native backend took part, the table ends with the build that ran and the device
+ * TensorFlow placed the ops on (the CPU or the CUDA build, CPU or GPU).
+ */
+export async function runSpeedSuite(name: SpeedSuiteName, options: SuiteOptions): Promise<SuiteOutput & { device: string | null }> {
+  const output = await SPEED_SUITES[name](options);
+  const device = nativeDeviceLine();
+  return { ...output, table: device ? `${output.table}\n${device}` : output.table, device };
+}

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '@mempo/ppo';
+import { makeDirectory, writeFileAtomic } from '@mempo/ppo';
 import { join, relative } from 'node:path';
 import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles } from './charts.js';
 import { renderHtmlReport } from './htmlReport.js';
@@ -29,7 +28,7 @@ function fileName(s: string): string {
  */
 export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   const dir = join(results.outDir, 'report');
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const { study } = results;
   const tables = buildTables(results);
 

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '@mempo/ppo';
 import { join } from 'node:path';
 import { markdownTable } from 'markdown-table';
@@ -32,7 +31,6 @@ export function engineTable(results: EngineResult[]): string {
 
 /** Writes `<dir>/<name>.json` atomically (temp file, then rename) and returns its path. */
 export function writeJsonAtomic(dir: string, name: string, data: unknown): string {
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.json`);
   writeFileAtomic(path, JSON.stringify(data, null, 2) + '\n');
   return path;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { RUN_FILES, readJsonFile, writeFileAtomic } from '@mempo/ppo';
 import { join } from 'node:path';
 import { evaluateRun, type RunEvaluation } from '../evaluateRun.js';
@@ -44,7 +44,6 @@ function writeJsonAtomic(path: string, data: unknown): void {
 
 /** Writes the plan into its run folder (the runner's side). */
 export function writePlan(plan: PlannedRun): string {
-  mkdirSync(plan.runDir, { recursive: true });
   const path = join(plan.runDir, PLAN_FILE);
   writeJsonAtomic(path, plan);
   return path;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConsoleProgress, RUN_FILES, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
@@ -42,7 +42,6 @@ export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine'>;
 
 /** Writes `run.json` with the frames the run really trains (a whole number of updates). */
 function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): void {
-  mkdirSync(runDir, { recursive: true });
   const saved: SavedRunSpec = { env: spec.env, memory: spec.memory, preset: spec.preset, seed: spec.seed, core: spec.core, totalSteps: resolved.frames };
   if (spec.numEnvs !== undefined) saved.numEnvs = spec.numEnvs;
   if (spec.stack !== undefined) saved.stack = spec.stack;

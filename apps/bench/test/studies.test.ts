@@ -118,7 +118,7 @@ describe('a tiny study end to end (built CLI, process pool)', () => {
 
   it('trains, evaluates and reports; a second invocation skips the finished runs', () => {
     const first = runStudy();
-    expect(first.stderr).toContain('study tiny: 4 finished, 0 skipped, 0 failed');
+    expect(first.stderr).toContain('study tiny: 4 finished, 0 skipped, 0 refused, 0 failed');
     expect(first.status).toBe(0);
     const out = join(dir, 'out');
     const report = join(out, 'report');
@@ -156,7 +156,7 @@ describe('a tiny study end to end (built CLI, process pool)', () => {
     const stamp = statSync(join(out, 'runs', 'warehouse--lstm--s1', 'eval.json')).mtimeMs;
     const second = runStudy();
     expect(second.status).toBe(0);
-    expect(second.stderr).toContain('study tiny: 0 finished, 4 skipped, 0 failed');
+    expect(second.stderr).toContain('study tiny: 0 finished, 4 skipped, 0 refused, 0 failed');
     expect(second.stderr.match(/skip warehouse--/g)).toHaveLength(4);
     expect(statSync(join(out, 'runs', 'warehouse--lstm--s1', 'eval.json')).mtimeMs).toBe(stamp);
   });

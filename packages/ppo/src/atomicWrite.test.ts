@@ -28,6 +28,13 @@ describe('atomic writes', () => {
     expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['config.json']);
   });
 
+  it('leaves no signal or exit listener behind (one would keep a Ctrl-C from ending a process with an env worker)', () => {
+    const listeners = () => ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((event) => process.listenerCount(event));
+    const before = listeners();
+    writeJsonAtomic(join(dir, 'listeners.json'), {});
+    expect(listeners()).toEqual(before);
+  });
+
   it('names the path and the fix for ENOSPC, EROFS, EACCES, a missing folder and a file in the way', () => {
     const path = 'runs/x/config.json';
     const messages = ['ENOSPC', 'EROFS', 'EACCES', 'ENOENT', 'ENOTDIR'].map((code) => describeWriteError(path, errno(code, 'raw')).message);

@@ -43,5 +43,6 @@ for engine in graph eager; do
     --out "$work/run-$engine" > "$work/log-$engine.txt" 2>&1 || { cat "$work/log-$engine.txt"; kill "$sampler"; exit 1; }
   kill "$sampler" 2>/dev/null || true
   per_update_fps "$work/run-$engine/progress.csv"
-  echo "GPU memory used, peak MiB: $(sort -n "$work/memory-$engine.txt" | tail -n1)"
+  peak=$(sort -n "$work/memory-$engine.txt" | tail -n1)
+  echo "GPU memory used, peak MiB: ${peak:-unknown (nvidia-smi gave nothing)}"
 done

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const packages = ['core-attention', 'rim', 'iam', 'ppo', 'envs'];
+const packages = ['core-attention', 'rim', 'iam', 'ppo', 'envs', 'ale-node'];
 
 // Absolute, because vitest resolves a project's root against the working directory: the packages' `test`
 // scripts run from their own folder (`vitest run --project <name> --root ../..`).

@@ -48,6 +48,11 @@ else
   cp "$req" "$stamp"
 fi
 
+step "building the ALE addon (@mempo/ale-node) from ale-py's source distribution"
+# The native Atari envs; packages/ale-node/scripts/build-addon.sh caches the sdist in ~/.cache/mempo and
+# rebuilds only what changed. Without it Atari falls back to the Python bridge.
+bash packages/ale-node/scripts/build-addon.sh
+
 step "building the packages"
 npx nx run-many -t build --outputStyle=static
 

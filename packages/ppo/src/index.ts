@@ -28,7 +28,7 @@ export {
   type CheckpointContents,
   type LoadLatestOptions,
 } from './checkpoint.js';
-export { snapshotRun, writeCheckpoint, restoreRun, resumeValue, RESUME_FREE_FIELDS, type RunCheckpointMeta, type RunParts } from './runCheckpoint.js';
+export { snapshotRun, writeCheckpoint, restoreRun, resumeValue, RESUME_FREE_FIELDS, type ResultConfig, type RunCheckpointMeta, type RunParts } from './runCheckpoint.js';
 export { RUN_FILES, CHECKPOINT_FILES, LOCK_FILES, runPath, type RunFile } from './runFolder.js';
 export { acquireRunLock, assertRunNotLocked, readLockHolder, type RunLock, type RunLockHolder, type RunLockOptions } from './runLock.js';
 export { assertFiniteTerms, assertFiniteWeights, type DivergenceContext } from './divergence.js';

@@ -9,7 +9,10 @@ import type { Rng } from './rng.js';
 import type { RunState } from './rollout.js';
 
 /** Fields that may differ between a checkpoint's config and the resumed one (they change no result). */
-export const RESUME_FREE_FIELDS: readonly (keyof PpoConfig)[] = ['checkpointEvery', 'keepCheckpoints', 'engine'];
+export const RESUME_FREE_FIELDS = ['checkpointEvery', 'keepCheckpoints', 'engine'] as const satisfies readonly (keyof PpoConfig)[];
+
+/** The config fields that change a run's results: every field but {@link RESUME_FREE_FIELDS}. */
+export type ResultConfig = Omit<PpoConfig, (typeof RESUME_FREE_FIELDS)[number]>;
 
 /** What a run checkpoint's `meta` holds besides the tensors (DESIGN.md, "Runs"). */
 export interface RunCheckpointMeta {
@@ -93,7 +96,7 @@ export async function restoreRun(saved: CheckpointContents, parts: RunParts): Pr
   const meta = saved.meta as unknown as RunCheckpointMeta;
   try {
     for (const field of CONFIG_FIELDS) {
-      if (RESUME_FREE_FIELDS.includes(field)) continue;
+      if ((RESUME_FREE_FIELDS as readonly string[]).includes(field)) continue;
       if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
         throw new Error(
           `cannot resume: ${field} is ${JSON.stringify(resumeValue(config, field))} but the checkpoint was written with ${JSON.stringify(resumeValue(meta.config, field))}; ` +

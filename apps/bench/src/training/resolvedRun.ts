@@ -1,4 +1,4 @@
-import { resolveConfig, type PpoConfig, type PresetName } from '@mempo/ppo';
+import { resolveConfig, type PresetName, type ResultConfig } from '@mempo/ppo';
 import { atariStack, warehouseStack, type EnvChoice } from './environments.js';
 import { coreSizes, type CoreOverrides, type CoreSizes, type MemoryName } from './memoryCores.js';
 
@@ -17,9 +17,6 @@ export interface RunRequest {
   core: CoreOverrides;
 }
 
-/** PPO fields that change no result (the train loop resumes across them too). */
-export const RESULT_FREE_PPO_FIELDS = ['checkpointEvery', 'keepCheckpoints', 'engine'] as const;
-
 /** A run with every default filled in: what it trains, exactly, known before anything is built. */
 export interface ResolvedRun {
   env: EnvChoice;
@@ -31,8 +28,8 @@ export interface ResolvedRun {
   envs: number;
   stack: number;
   core: CoreSizes;
-  /** The resolved PPO config, less {@link RESULT_FREE_PPO_FIELDS}. */
-  ppo: Omit<PpoConfig, (typeof RESULT_FREE_PPO_FIELDS)[number]>;
+  /** The resolved PPO config, less the fields that change no result (ppo's `RESUME_FREE_FIELDS`). */
+  ppo: ResultConfig;
 }
 
 /** A resolved run and the lines that tell the user what was decided for them (a rounded frame budget). */

@@ -254,6 +254,8 @@ describe('graph engine = eager engine, per core and encoder of the bench (native
       expect(Object.keys(initialGraph)).toEqual(Object.keys(initial));
       for (const name of Object.keys(initial)) expect(sameBits(initialGraph[name]!, initial[name]!), `${c.name}: initial ${name}`).toBe(true);
       const before = Object.fromEntries(Object.entries(initial).map(([name, w]) => [name, w.dataSync().slice()]));
+      // getWeights hands out copies (the MemoryCore rule): this test owns them.
+      tf.dispose([...Object.values(initial), ...Object.values(initialGraph)]);
 
       const rng = new Rng(17);
       expectSameActing(c, eager, graph, rng, 'initial weights');
@@ -287,6 +289,7 @@ describe('graph engine = eager engine, per core and encoder of the bench (native
         expect(largest).toBeGreaterThan(0);
         for (const name of names) expectClose(c.name, `moments ${name}`, momentsG[name]!.dataSync(), momentsE[name]!.dataSync(), MOMENT_FLOOR * largest);
       }
+      tf.dispose([...Object.values(weightsE), ...Object.values(weightsG), ...Object.values(momentsE), ...Object.values(momentsG)]);
     } finally {
       dispose(eager);
       dispose(graph);
@@ -409,6 +412,7 @@ describe('graph engine resources and runs', () => {
       const b = second.agent.getWeights();
       expect(Object.keys(b)).toEqual(Object.keys(a));
       for (const name of Object.keys(a)) expect(sameBits(b[name]!, a[name]!), name).toBe(true);
+      tf.dispose([...Object.values(a), ...Object.values(b)]);
       straight.agent.dispose();
       second.agent.dispose();
     } finally {

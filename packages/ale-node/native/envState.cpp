@@ -33,6 +33,8 @@ struct MemberAccess {
   template struct MemberAccess<TAG, &CLASS::NAME>;
 
 MEMPO_MEMBER(Envs, EnvVectorizer, envs_, std::vector<std::unique_ptr<PreprocessedEnv>>)
+MEMPO_MEMBER(FirstBatch, EnvVectorizer, first_batch_, bool)
+MEMPO_MEMBER(LastRecvIds, EnvVectorizer, last_recv_env_ids_, std::vector<int>)
 MEMPO_MEMBER(Ale, PreprocessedEnv, ale_, std::unique_ptr<ale::ALEInterface>)
 MEMPO_MEMBER(Rng, PreprocessedEnv, rng_, std::mt19937)
 MEMPO_MEMBER(ElapsedSteps, PreprocessedEnv, elapsed_steps_, int)
@@ -200,6 +202,11 @@ void restoreVectorState(EnvVectorizer& vec, const std::string& state) {
       throw std::invalid_argument("ALE state has a frame stack index out of range; pass the unmodified result of getState()");
   }
   if (!r.done()) throw std::invalid_argument("ALE state has trailing bytes; pass the unmodified result of getState()");
+  // A restored env continues like one that was reset: its next batch maps action i to env i (synchronous
+  // mode, batch_size == num_envs).
+  vec.*member(FirstBatch{}) = false;
+  auto& ids = vec.*member(LastRecvIds{});
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int>(i);
   for (uint32_t i = 0; i < count; ++i) {
     EnvSnapshot& s = snaps[i];
     PreprocessedEnv& env = *envs[i];

@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 /** Where `npm run setup` (scripts/build-addon.sh) puts the compiled addon. */
 export const ADDON_PATH = fileURLToPath(new URL('../build/ale_node.node', import.meta.url));
 
+/** The addon file to load: `MEMPO_ALE_ADDON` when set (another build), else {@link ADDON_PATH}. */
+export function addonPath(): string {
+  return process.env.MEMPO_ALE_ADDON || ADDON_PATH;
+}
+
 /** The fix every "addon not built" error names. */
 export const BUILD_FIX = "run 'npm run setup' (or only the addon: 'npm run build:addon -w @mempo/ale-node')";
 
@@ -62,17 +67,18 @@ let loaded: AddonModule | undefined;
 
 /** Whether the addon has been built (it is optional until an env asks for it). */
 export function isAddonBuilt(): boolean {
-  return existsSync(ADDON_PATH);
+  return existsSync(addonPath());
 }
 
 /** The loaded addon; throws with the build command when it is missing or cannot load. */
 export function loadAddon(): AddonModule {
   if (loaded) return loaded;
-  if (!isAddonBuilt()) throw new Error(`the ale-node addon is not built (${ADDON_PATH} is missing): ${BUILD_FIX}`);
+  const path = addonPath();
+  if (!existsSync(path)) throw new Error(`the ale-node addon is not built (${path} is missing): ${BUILD_FIX}`);
   try {
-    loaded = createRequire(import.meta.url)(ADDON_PATH) as AddonModule;
+    loaded = createRequire(import.meta.url)(path) as AddonModule;
   } catch (err) {
-    throw new Error(`the ale-node addon at ${ADDON_PATH} does not load (${(err as Error).message}): rebuild it, ${BUILD_FIX}`);
+    throw new Error(`the ale-node addon at ${path} does not load (${(err as Error).message.split('\n')[0]}): rebuild it, ${BUILD_FIX}`);
   }
   return loaded;
 }

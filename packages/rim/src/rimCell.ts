@@ -74,6 +74,24 @@ export interface RIMCellArgs {
   commDropout?: number;
   /** Seed for reproducible initialisation. */
   seed?: number;
+  /** Behaviours of the reference code that its published numbers depend on; all off by default. */
+  referenceQuirks?: RIMReferenceQuirks;
+}
+
+/**
+ * Behaviours of the RIM reference code (dido1998/Recurrent-Independent-Mechanisms) that are not in the
+ * paper but that the published MiniGrid numbers were made with. Off by default: turn them on to reproduce
+ * those numbers, leave them off for new work.
+ */
+export interface RIMReferenceQuirks {
+  /**
+   * c := h after every step (LSTM cell only). The reference's MiniGrid model (`minigrid_experiments/model.py`,
+   * `forward`) builds the cell state it passes in from h (`hidden[1] = hidden[0].view(...)`), so its RIM
+   * carries no LSTM cell state from one step to the next: c starts every step equal to the old h. Here the
+   * state's c is set to the new h after each step (and to h at a sequence's start), which gives the next
+   * step exactly the reference's input and keeps the stored state honest. Default false.
+   */
+  cellFromHidden?: boolean;
 }
 
 /** A RIM state: h `[B, U, H]`, and c `[B, U, H]` for the LSTM dynamics. */
@@ -126,7 +144,8 @@ type StepMaps = {
   outputMap: (x: tf.Tensor3D) => tf.Tensor3D;
 };
 
-type Resolved = Required<Omit<RIMCellArgs, 'seed'>> & { seed?: number };
+// Quirks stay absent unless given, so the config (and config.json) of a cell without them is unchanged.
+type Resolved = Required<Omit<RIMCellArgs, 'seed' | 'referenceQuirks'>> & Pick<RIMCellArgs, 'seed' | 'referenceQuirks'>;
 
 /**
  * One Recurrent Independent Mechanisms step (Goyal et al. 2019; spec rim.md, "One RIMCell step"):
@@ -186,6 +205,16 @@ export class RIMCell {
     if (a.cell !== 'lstm' && a.cell !== 'gru') throw new Error(`cell must be 'lstm' or 'gru' (got '${String(a.cell)}')`);
     if (a.selection !== 'null-attention' && a.selection !== 'real-logit') {
       throw new Error(`selection must be 'null-attention' or 'real-logit' (got '${String(a.selection)}')`);
+    }
+    if (a.referenceQuirks !== undefined) {
+      const known = ['cellFromHidden'];
+      for (const key of Object.keys(a.referenceQuirks))
+        if (!known.includes(key)) throw new Error(`referenceQuirks.${key} is not a RIM reference quirk (known: ${known.join(', ')})`);
+      const { cellFromHidden } = a.referenceQuirks;
+      if (cellFromHidden !== undefined && typeof cellFromHidden !== 'boolean')
+        throw new Error(`referenceQuirks.cellFromHidden must be true or false (got ${JSON.stringify(cellFromHidden)})`);
+      if (cellFromHidden && a.cell !== 'lstm')
+        throw new Error(`referenceQuirks.cellFromHidden applies to the LSTM cell only (got cell='${a.cell}'); remove it or use cell 'lstm'`);
     }
     requireRate('inputDropout', a.inputDropout);
     requireRate('commDropout', a.commDropout);
@@ -273,7 +302,8 @@ export class RIMCell {
       const inputDrop = drop(this.a.inputDropout, [B, U, N + 1], 1);
       const commDrop = drop(this.a.commDropout, [B, this.a.numCommHeads, U, U], 2);
       let h = tf.transpose(state0.h, [1, 0, 2]) as tf.Tensor3D; // [U, B, H]
-      let c = state0.c ? (tf.transpose(state0.c, [1, 0, 2]) as tf.Tensor3D) : null;
+      const cellFromHidden = this.a.referenceQuirks?.cellFromHidden === true;
+      let c = state0.c ? (cellFromHidden ? h : (tf.transpose(state0.c, [1, 0, 2]) as tf.Tensor3D)) : null;
       const hs: tf.Tensor3D[] = [];
       const masks: tf.Tensor2D[] = [];
       const probs: tf.Tensor3D[] = [];
@@ -284,7 +314,8 @@ export class RIMCell {
           if (c) c = tf.mul(c, keepSteps[t]!) as tf.Tensor3D;
         }
         const r = this.unitMajorStep(p, maps(t), keySteps[t]!, valueSteps[t]!, h, c, inputDrop?.[t] ?? null, commDrop?.[t] ?? null);
-        ({ h, c } = r);
+        h = r.h;
+        c = cellFromHidden ? h : r.c;
         hs.push(h);
         masks.push(r.mask);
         probs.push(r.probs);

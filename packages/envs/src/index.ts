@@ -38,4 +38,6 @@ export { greedyWarehouseAction } from './warehouse/policies.js';
 export { CueMemoryTask, type CueMemoryTaskArgs, type CueMemoryStepResult, type CueMemoryTaskState } from './memoryTask/cueMemoryTask.js';
 export { FrameStack, type FrameStackArgs, type FrameStackState } from './wrappers/frameStack.js';
 export { makeAtariEnv, type AtariEnvArgs } from './bridge/atari.js';
+export { NativeAtariEnv, type NativeAtariEnvArgs, type NativeAtariEnvState } from './ale/nativeAtariEnv.js';
+export { ATARI_BACKENDS, createAtariEnv, defaultAtariBackend, type AtariBackend } from './ale/atariBackend.js';
 export { unknownAtariGames } from './bridge/atariGames.js';

@@ -63,6 +63,18 @@ export class NewestFrameStacks {
     return { obs: this.stacks.slice(), finalObs };
   }
 
+  /** Every stack `[P, k, frame]` (a copy), to save a run mid-episode. */
+  snapshot(): Uint8Array {
+    return this.stacks.slice();
+  }
+
+  /** Continues from a {@link snapshot} of stacks of the same shape. */
+  restore(stacks: Uint8Array): void {
+    if (stacks.length !== this.stacks.length)
+      throw new Error(`frame stacks must hold ${this.stacks.length} bytes (got ${stacks.length})`);
+    this.stacks.set(stacks);
+  }
+
   private writeNewest(env: number, frames: Uint8Array, row: number): void {
     const F = this.frameSize;
     this.stacks.set(frames.subarray(row * F, (row + 1) * F), (env + 1) * this.stackSize - F);

@@ -35,6 +35,16 @@ export class FlickerDraws {
     this.rng = new Random32(seed ^ FLICKER_SALT);
   }
 
+  /** The stream's position (a uint32), to save a run mid-episode. */
+  get state(): number {
+    return this.rng.state;
+  }
+
+  /** Continues the stream from a saved {@link state}. */
+  set state(value: number) {
+    this.rng = Random32.fromState(value);
+  }
+
   /**
    * Draws once for each of `numEnvs` envs; returns the envs whose frame of this step is zeroed. For an env
    * whose episode ended at this step that frame is its final one: the frame returned for it starts the next

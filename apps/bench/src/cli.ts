@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ATARI_BACKENDS } from '@mempo/envs';
 import { BACKENDS, type BackendName } from './backend.js';
 import { printDoctor, runDoctor } from './doctor.js';
 import { writeJsonAtomic } from './speed/speedReport.js';
@@ -21,7 +22,16 @@ function backendList(value: string): BackendName[] {
 const program = new Command('mempo')
   .description('Memory modules for recurrent PPO: training runs, studies, benchmarks')
   .showHelpAfterError()
-  .addOption(new Option('--backend <name>', 'tensor backend (default: MEMPO_BACKEND, else the best that loads)').choices(BACKENDS));
+  .addOption(new Option('--backend <name>', 'tensor backend (default: MEMPO_BACKEND, else the best that loads)').choices(BACKENDS))
+  .addOption(
+    new Option('--atari-backend <name>', 'where Atari runs: native (the ALE addon; default when built) or bridge (Python worker); default MEMPO_ATARI_BACKEND')
+      .choices(ATARI_BACKENDS),
+  )
+  .hook('preAction', () => {
+    // Through the environment, so that study runs in child processes use it too (training/environments.ts).
+    const atari = program.opts().atariBackend as string | undefined;
+    if (atari !== undefined) process.env.MEMPO_ATARI_BACKEND = atari;
+  });
 
 program
   .command('doctor')

@@ -1,4 +1,14 @@
-import { FrameStack, MINIGRID_ENV_IDS, Warehouse, makeAtariEnv, makeMiniGridEnv, type VecEnv } from '@mempo/envs';
+import {
+  ATARI_BACKENDS,
+  FrameStack,
+  MINIGRID_ENV_IDS,
+  Warehouse,
+  createAtariEnv,
+  defaultAtariBackend,
+  makeMiniGridEnv,
+  type AtariBackend,
+  type VecEnv,
+} from '@mempo/envs';
 import { MinigridConvEncoder, MlpEncoder, NatureCnnEncoder, type Encoder } from '@mempo/ppo';
 import type { EnvFamily, MemoryName } from './memoryCores.js';
 
@@ -21,6 +31,20 @@ export function warehouseStack(memory: MemoryName, stack: number | undefined): n
   return stack ?? (memory === 'fnn' ? 8 : 1);
 }
 
+/**
+ * Where Atari games run: `MEMPO_ATARI_BACKEND` (the CLI's `--atari-backend` sets it, so study runs in child
+ * processes inherit it), else native when the ale-node addon is built, else the Python bridge. Both give the
+ * same numbers for the same seeds, so the choice is not part of a run's identity; only the native env is
+ * resumed exactly (the bridge's envs restart their episodes on resume).
+ */
+export function atariBackend(): AtariBackend {
+  const chosen = process.env.MEMPO_ATARI_BACKEND;
+  if (chosen === undefined || chosen === '') return defaultAtariBackend();
+  if (!(ATARI_BACKENDS as readonly string[]).includes(chosen))
+    throw new Error(`MEMPO_ATARI_BACKEND must be one of ${ATARI_BACKENDS.join(', ')} (got '${chosen}'); or unset it for the default`);
+  return chosen as AtariBackend;
+}
+
 /** Builds P envs of the chosen family; env i is seeded with `seed + i` at reset. */
 export async function makeEnv(
   choice: EnvChoice,
@@ -31,7 +55,14 @@ export async function makeEnv(
 ): Promise<VecEnv> {
   switch (choice.family) {
     case 'atari':
-      return makeAtariEnv({ game: choice.id, numEnvs, stack: stack ?? atariStack(memory), flicker: choice.flicker, flickerSeed: seed });
+      return createAtariEnv({
+        game: choice.id,
+        numEnvs,
+        stack: stack ?? atariStack(memory),
+        flicker: choice.flicker,
+        flickerSeed: seed,
+        backend: atariBackend(),
+      });
     case 'minigrid':
       if (!(MINIGRID_ENV_IDS as readonly string[]).includes(choice.id))
         throw new Error(`--env must be one of ${MINIGRID_ENV_IDS.join(', ')} (got '${choice.id}')`);

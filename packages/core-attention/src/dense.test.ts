@@ -20,7 +20,9 @@ describe('Dense initialisers', () => {
   });
 
   it('rejects an unknown init and a non-positive gain, naming the field', () => {
-    expect(() => new Dense({ inputSize: 2, outputSize: 2, init: 'he' as 'glorot' })).toThrow("init must be 'uniform' or 'glorot' (got init=he)");
+    expect(() => new Dense({ inputSize: 2, outputSize: 2, init: 'he' as 'glorot' })).toThrow(
+      "init must be one of 'uniform', 'glorot', 'torch-ac', 'orthogonal', 'variance-scaling' (got init=he)",
+    );
     expect(() => new Dense({ inputSize: 2, outputSize: 2, gain: 0 })).toThrow('gain must be a positive finite number (got gain=0)');
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, initVariable, uniformInit } from './initializers.js';
+import { INIT_SCHEMES, SeedStream, initBias, initKernel, initVariable, type InitScheme } from './initializers.js';
 import type { NamedVariables } from './namedWeights.js';
 import { requirePositiveInt } from './validation.js';
 import { WeightedModule } from './weightedModule.js';
@@ -16,10 +16,14 @@ export interface DenseArgs {
   seed?: number;
   /**
    * 'uniform' (default): kernel and bias U(±1/√in), as PyTorch's `nn.Linear`. 'glorot': Glorot-uniform kernel,
-   * zero bias (the PPO agent's encoder and heads).
+   * zero bias. 'torch-ac': unit-norm weight rows, zero bias. 'orthogonal': orthogonal kernel, zero bias.
+   * 'variance-scaling': TF 1's fan-in truncated normal, zero bias (see {@link InitScheme}).
    */
-  init?: 'uniform' | 'glorot';
-  /** Multiplies the kernel's init limit, e.g. 0.01 for a near-uniform first policy (CleanRL's small-init actor). Default 1. */
+  init?: InitScheme;
+  /**
+   * Multiplies the kernel, e.g. 0.01 for a near-uniform first policy (CleanRL's small-init actor); for
+   * 'variance-scaling' it is TF's `factor` (the variance's). Default 1.
+   */
   gain?: number;
 }
 
@@ -46,17 +50,16 @@ export class Dense extends WeightedModule {
     requirePositiveInt('inputSize', args.inputSize);
     requirePositiveInt('outputSize', args.outputSize);
     const { init = 'uniform', gain = 1 } = args;
-    if (init !== 'uniform' && init !== 'glorot') throw new Error(`init must be 'uniform' or 'glorot' (got init=${String(init)})`);
+    if (!INIT_SCHEMES.includes(init)) throw new Error(`init must be one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')} (got init=${String(init)})`);
     if (!(gain > 0 && Number.isFinite(gain))) throw new Error(`gain must be a positive finite number (got gain=${String(gain)})`);
     this.args = { ...args };
     this.inputSize = args.inputSize;
     this.outputSize = args.outputSize;
     const seeds = new SeedStream(args.seed);
-    const glorot = init === 'glorot';
-    const limit = glorot ? Math.sqrt(6 / (args.inputSize + args.outputSize)) : 1 / Math.sqrt(args.inputSize);
-    this.kernel = initVariable(() => uniformInit([args.inputSize, args.outputSize], gain * limit, seeds.next()));
+    this.kernel = initVariable(() => initKernel(init, [args.inputSize, args.outputSize], gain, seeds.next()));
+    // Only 'uniform' draws its bias, so the other schemes leave the seed stream as it was.
     if (args.bias === false) this.bias = null;
-    else this.bias = initVariable(() => (glorot ? tf.zeros([args.outputSize]) : uniformInit([args.outputSize], limit, seeds.next())));
+    else this.bias = initVariable(() => initBias(init, args.outputSize, args.inputSize, init === 'uniform' ? seeds.next() : undefined));
   }
 
   /** x `[…, in]` → `[…, out]` in one matmul over all leading positions. */

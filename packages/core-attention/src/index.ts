@@ -6,7 +6,7 @@ export { maskStateAtStarts } from './episodeStarts.js';
 export { scanWithResets, sequenceByStep, timeSteps, type ScanStep } from './scanSequence.js';
 export { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';
 export { requirePositiveInt, requireRate, requireShape } from './validation.js';
-export { SeedStream, uniformInit, normalInit, glorotUniformInit, initVariable } from './initializers.js';
+export { SeedStream, uniformInit, normalInit, glorotUniformInit, initVariable, initKernel, initBias, INIT_SCHEMES, type InitScheme } from './initializers.js';
 export { assignWeights, prefixNames, snapshotWeights, type NamedVariables } from './namedWeights.js';
 export { WeightedModule } from './weightedModule.js';
 export type { FlatCoreArgs } from './flatCoreArgs.js';

@@ -39,6 +39,73 @@ export function glorotUniformInit(shape: number[], fanIn: number, fanOut: number
 }
 
 /**
+ * How a layer's kernel (and bias) start, as the reproduced codes do it. Kernels are `[fanIn, fanOut]`
+ * (a conv kernel `[k, k, in, out]` counts `k·k·in` as its fan-in):
+ * - `'uniform'`: PyTorch's default for `nn.Linear` / `nn.Conv2d` (`kaiming_uniform_(a=√5)`), kernel and
+ *   bias U(±1/√fanIn).
+ * - `'glorot'`: Glorot-uniform kernel, limit √(6 / (fanIn + fanOut)), zero bias (TF/Keras's default).
+ * - `'torch-ac'`: torch-ac's / rl-starter-files' `init_params`: kernel N(0, 1) with every output unit's
+ *   weight vector (a row of PyTorch's `[out, in]` weight) scaled to unit norm, zero bias.
+ * - `'orthogonal'`: `torch.nn.init.orthogonal_` (CleanRL's and ikostrikov's `layer_init`): a random
+ *   orthogonal matrix from the QR decomposition of a Gaussian one, zero bias.
+ * - `'variance-scaling'`: TF 1's `variance_scaling_initializer(factor)` (mode FAN_IN, normal): kernel
+ *   N(0, 1.3·factor/fanIn) truncated at two standard deviations, zero bias.
+ */
+export type InitScheme = 'uniform' | 'glorot' | 'torch-ac' | 'orthogonal' | 'variance-scaling';
+
+/** The schemes, for validation messages. */
+export const INIT_SCHEMES: readonly InitScheme[] = ['uniform', 'glorot', 'torch-ac', 'orthogonal', 'variance-scaling'];
+
+/**
+ * A kernel of `shape` (its last axis the outputs, the rest the fan-in: `[in, out]` or `[k, k, in, out]`) drawn by `scheme`. `gain` multiplies
+ * the result (for `'variance-scaling'` it is TF's `factor`, which scales the variance instead).
+ *
+ * @example
+ * const actor = initKernel('orthogonal', [64, 7], 0.01, 5); // CleanRL's actor: WᵀW = 0.01²·I
+ */
+export function initKernel(scheme: InitScheme, shape: number[], gain: number, seed?: number): tf.Tensor {
+  const outputs = shape[shape.length - 1]!;
+  const fanIn = shape.reduce((a, b) => a * b, 1) / outputs;
+  // Keras counts a conv kernel's receptive field in both fans (fanOut = k·k·out).
+  const fanOut = (fanIn / (shape.length > 1 ? shape[shape.length - 2]! : 1)) * outputs;
+  return tf.tidy(() => {
+    switch (scheme) {
+      case 'uniform':
+        return uniformInit(shape, gain / Math.sqrt(fanIn), seed);
+      case 'glorot':
+        return uniformInit(shape, gain * Math.sqrt(6 / (fanIn + fanOut)), seed);
+      case 'torch-ac': {
+        const w = tf.randomNormal([fanIn, outputs], 0, 1, 'float32', seed);
+        return tf.reshape(tf.mul(tf.div(w, tf.norm(w, 'euclidean', 0, true)), gain), shape);
+      }
+      case 'orthogonal':
+        return tf.reshape(tf.mul(orthogonalMatrix(fanIn, outputs, seed), gain), shape);
+      case 'variance-scaling':
+        return tf.truncatedNormal(shape, 0, Math.sqrt((1.3 * gain) / fanIn), 'float32', seed);
+    }
+  });
+}
+
+/** The bias `scheme` starts a layer of fan-in `fanIn` with: U(±1/√fanIn) for `'uniform'`, zeros otherwise. */
+export function initBias(scheme: InitScheme, size: number, fanIn: number, seed?: number): tf.Tensor {
+  return scheme === 'uniform' ? uniformInit([size], 1 / Math.sqrt(fanIn), seed) : tf.zeros([size]);
+}
+
+/**
+ * A `[rows, cols]` matrix with orthonormal columns (rows ≥ cols) or rows (rows < cols), as PyTorch's
+ * `orthogonal_`: QR of a standard normal matrix, Q's columns signed by R's diagonal so the draw is uniform.
+ */
+function orthogonalMatrix(rows: number, cols: number, seed?: number): tf.Tensor2D {
+  const tall = rows >= cols;
+  const a = tf.randomNormal(tall ? [rows, cols] : [cols, rows], 0, 1, 'float32', seed) as tf.Tensor2D;
+  const [q, r] = tf.linalg.qr(a, false);
+  const n = Math.min(rows, cols);
+  const sign = tf.sign(tf.sum(tf.mul(tf.slice(r, [0, 0], [n, n]), tf.eye(n)), 0)); // sign(diag R)
+  const signed = tf.mul(q, sign) as tf.Tensor2D;
+  return tall ? signed : (tf.transpose(signed) as tf.Tensor2D);
+}
+
+/**
  * A variable holding `init()`'s value. `tf.variable(t)` keeps `t` registered beside the variable, so the
  * memory would outlive the variable's `dispose()`; building it inside `tf.tidy` frees that initial handle.
  *

@@ -16,6 +16,7 @@ import {
   snapshotWeights,
   timeSteps,
   type CoreCallOptions,
+  type InitScheme,
   type NamedVariables,
 } from '@mempo/core-attention';
 import { SequenceLinear } from './sequenceLinear.js';
@@ -74,6 +75,12 @@ export interface RIMCellArgs {
   commDropout?: number;
   /** Seed for reproducible initialisation. */
   seed?: number;
+  /**
+   * Initialisation of the shared input key and value maps (core-attention's `InitScheme`). Default
+   * 'uniform' (PyTorch's `nn.Linear`); 'torch-ac' is what torch-ac's `init_params` makes of the reference's
+   * `key` / `value` layers in its MiniGrid model (unit-norm weight rows, zero bias).
+   */
+  inputInit?: InitScheme;
   /** Behaviours of the reference code that its published numbers depend on; all off by default. */
   referenceQuirks?: RIMReferenceQuirks;
 }
@@ -145,7 +152,7 @@ type StepMaps = {
 };
 
 // Quirks stay absent unless given, so the config (and config.json) of a cell without them is unchanged.
-type Resolved = Required<Omit<RIMCellArgs, 'seed' | 'referenceQuirks'>> & Pick<RIMCellArgs, 'seed' | 'referenceQuirks'>;
+type Resolved = Required<Omit<RIMCellArgs, 'seed' | 'referenceQuirks' | 'inputInit'>> & Pick<RIMCellArgs, 'seed' | 'referenceQuirks' | 'inputInit'>;
 
 /**
  * One Recurrent Independent Mechanisms step (Goyal et al. 2019; spec rim.md, "One RIMCell step"):
@@ -223,8 +230,9 @@ export class RIMCell {
     const seeds = new SeedStream(a.seed);
     // Spec rim.md, Initialisation: shared key/value like a dense layer (their biases are the null element's
     // key and value, so they are kept), GroupLinear maps N(0, 0.01²), cell weights U(±1/√H).
-    this.inputKey = new Dense({ inputSize: D, outputSize: hi * a.inputKeySize, seed: seeds.next() });
-    this.inputValue = new Dense({ inputSize: D, outputSize: hi * a.inputValueSize, seed: seeds.next() });
+    const inputInit = a.inputInit ? { init: a.inputInit } : {};
+    this.inputKey = new Dense({ inputSize: D, outputSize: hi * a.inputKeySize, ...inputInit, seed: seeds.next() });
+    this.inputValue = new Dense({ inputSize: D, outputSize: hi * a.inputValueSize, ...inputInit, seed: seeds.next() });
     this.inputQuery = new GroupLinear({ units: U, inputSize: H, outputSize: hi * a.inputKeySize, seed: seeds.next() });
     const cellArgs = { units: U, inputSize: a.inputValueSize, hiddenSize: H, seed: seeds.next() };
     this.cell = a.cell === 'lstm' ? new GroupLSTMCell(cellArgs) : new GroupGRUCell(cellArgs);

@@ -3,7 +3,7 @@ import { deriveSeed, maskStateAtStarts, type MemoryCore } from '@mempo/core-atte
 import type { ObsArray } from '@mempo/envs';
 import { act, obsTensor } from './acting.js';
 import type { Encoder } from './encoder.js';
-import { ActorCriticHeads } from './heads.js';
+import { ActorCriticHeads, type HeadsSpec } from './heads.js';
 import { Rng } from './rng.js';
 
 /** Chunk c of {@link ActorCritic.sequence} draws dropout from `seed + [0, 1000·c]`: far from the cores' own salts (1, 2). */
@@ -19,6 +19,8 @@ export interface ActorCriticArgs {
   numActions: number;
   /** Seed of the heads' initialiser. */
   seed: number;
+  /** The policy and value heads as data (an agent preset's `heads`); default one linear layer each (`LINEAR_HEADS`). */
+  heads?: Partial<HeadsSpec>;
 }
 
 /** One acting step's tensors. */
@@ -74,7 +76,7 @@ export class ActorCritic {
       );
     this.encoder = args.encoder;
     this.core = args.core;
-    this.heads = new ActorCriticHeads({ inputSize: args.core.outputSize, numActions: args.numActions, seed: args.seed });
+    this.heads = new ActorCriticHeads({ inputSize: args.core.outputSize, numActions: args.numActions, seed: args.seed, ...args.heads });
   }
 
   /**

@@ -4,6 +4,13 @@
  */
 export type EngineChoice = 'auto' | 'graph' | 'eager';
 
+/**
+ * How a frame budget becomes a number of updates: 'floor' runs only whole updates within the budget;
+ * 'ceil' runs updates while fewer frames than the budget have been collected (torch-ac's / rl-starter-files'
+ * `while num_frames < args.frames` loop), so 80k frames at 16 × 128 are 40 updates, not 39.
+ */
+export type UpdateRounding = 'floor' | 'ceil';
+
 /** How a scheduled hyperparameter moves over the run (spec/ppo.md, "Schedules"). */
 export type Schedule = 'constant' | 'linear';
 
@@ -44,7 +51,7 @@ export interface PpoConfig {
   gaeLambda: number;
   /** c_v, the weight of the value loss. */
   valueCoef: number;
-  /** Multiply the value loss by 0.5 (torch-ac and CleanRL do; the IAM code does not). */
+  /** Multiply the value loss by 0.5 (CleanRL's `0.5 * v_loss_max.mean()` does; torch-ac and the IAM code do not). */
   valueLossHalf: boolean;
   /** Clipped value loss `max((V−R)², (V_old + clip(V−V_old, ±ε) − R)²)`; plain MSE when false. */
   clipValue: boolean;
@@ -60,6 +67,8 @@ export interface PpoConfig {
   bootstrapTruncated: boolean;
   /** Length of the run in agent steps summed over all envs (transitions, not emulator frames). */
   totalSteps: number;
+  /** Whole updates within `totalSteps` ('floor') or until it is reached ('ceil'); see {@link numUpdates}. */
+  updateRounding: UpdateRounding;
   /** Seed of the run's RNG (weights, sampling, shuffling); env i is reset with `seed + i`. */
   seed: number;
   /** Write a checkpoint every this many updates (0: never; the last update is always written when > 0). */
@@ -83,6 +92,7 @@ const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
 const schedule: Check = (v) => (v === 'constant' || v === 'linear' ? null : "'constant' or 'linear'");
 const integer: Check = (v) => (Number.isInteger(v) ? null : 'an integer');
 const engine: Check = (v) => (v === 'auto' || v === 'graph' || v === 'eager' ? null : "'auto', 'graph' or 'eager'");
+const rounding: Check = (v) => (v === 'floor' || v === 'ceil' ? null : "'floor' or 'ceil'");
 const optionalPositive: Check = (v) => (v === null ? null : positive(v) && 'a positive number or null');
 
 const CHECKS: Record<keyof PpoConfig, Check> = {
@@ -108,6 +118,7 @@ const CHECKS: Record<keyof PpoConfig, Check> = {
   dropoutWhileActing: bool,
   bootstrapTruncated: bool,
   totalSteps: positiveInt,
+  updateRounding: rounding,
   seed: integer,
   checkpointEvery: nonNegativeInt,
   keepCheckpoints: positiveInt,
@@ -145,7 +156,23 @@ export function validateConfig(config: PpoConfig): PpoConfig {
   return config;
 }
 
-/** Number of PPO updates a config runs: ⌊totalSteps / (P·T)⌋. */
-export function numUpdates(config: PpoConfig): number {
-  return Math.floor(config.totalSteps / (config.numEnvs * config.numSteps));
+/**
+ * Number of PPO updates a config runs: ⌊totalSteps / (P·T)⌋, or ⌈totalSteps / (P·T)⌉ with
+ * `updateRounding: 'ceil'` (torch-ac). A config without the field (one saved before it existed) floors.
+ *
+ * @example
+ * numUpdates(resolveConfig('minigrid-rim', { totalSteps: 80_000 })); // 40 (16 envs × 128 steps, torch-ac's loop)
+ */
+export function numUpdates(config: Pick<PpoConfig, 'totalSteps' | 'numEnvs' | 'numSteps'> & { updateRounding?: UpdateRounding }): number {
+  return updatesFor(config.totalSteps, config.numEnvs * config.numSteps, config.updateRounding ?? 'floor');
+}
+
+/**
+ * Updates of `perUpdate` frames that a budget of `frames` makes under `rounding`.
+ *
+ * @example
+ * updatesFor(80_000, 2048, 'ceil'); // 40
+ */
+export function updatesFor(frames: number, perUpdate: number, rounding: UpdateRounding): number {
+  return rounding === 'ceil' ? Math.ceil(frames / perUpdate) : Math.floor(frames / perUpdate);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { requirePositiveInt, type NamedVariables } from '@mempo/core-attention';
+import { INIT_SCHEMES, initBias, initKernel, initVariable, requirePositiveInt, type InitScheme, type NamedVariables } from '@mempo/core-attention';
 
 /** Arguments of {@link Conv2D}. */
 export interface Conv2DArgs {
@@ -13,10 +13,17 @@ export interface Conv2DArgs {
   stride: number;
   /** Seed of the weight initialiser. */
   seed: number;
+  /**
+   * Kernel and bias initialisation (core-attention's `InitScheme`; fans count the k×k field). Default
+   * 'glorot' (zero bias); 'uniform' is PyTorch's `nn.Conv2d` default, 'orthogonal' CleanRL's `layer_init`.
+   */
+  init?: InitScheme;
+  /** Multiplies the kernel (e.g. √2 for CleanRL's ReLU body). Default 1. */
+  gain?: number;
 }
 
 /**
- * A conv layer (NHWC, 'valid' padding) with a Glorot-uniform kernel and a zero bias; weights `kernel`
+ * A conv layer (NHWC, 'valid' padding), by default with a Glorot-uniform kernel and a zero bias; weights `kernel`
  * `[k, k, in, out]` and `bias` `[out]`.
  *
  * @example
@@ -29,11 +36,13 @@ export class Conv2D {
   readonly stride: number;
 
   constructor(args: Conv2DArgs) {
-    const { inChannels, outChannels, kernelSize: k, stride, seed } = args;
+    const { inChannels, outChannels, kernelSize: k, stride, seed, init = 'glorot', gain = 1 } = args;
     for (const field of ['inChannels', 'outChannels', 'kernelSize', 'stride'] as const) requirePositiveInt(field, args[field]);
-    const limit = Math.sqrt(6 / (k * k * (inChannels + outChannels)));
-    this.kernel = tf.variable(tf.randomUniform([k, k, inChannels, outChannels], -limit, limit, 'float32', seed));
-    this.bias = tf.variable(tf.zeros([outChannels]));
+    if (!INIT_SCHEMES.includes(init)) throw new Error(`init must be one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')} (got init=${String(init)})`);
+    if (!(gain > 0 && Number.isFinite(gain))) throw new Error(`gain must be a positive finite number (got gain=${String(gain)})`);
+    this.kernel = initVariable(() => initKernel(init, [k, k, inChannels, outChannels], gain, seed));
+    // The bias draws from its own seed (a far one), so the kernel's draw is the same for every scheme's bias.
+    this.bias = initVariable(() => initBias(init, outChannels, k * k * inChannels, seed + 104_729));
     this.stride = stride;
   }
 

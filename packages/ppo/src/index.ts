@@ -1,5 +1,6 @@
-export { type PpoConfig, type Schedule, type EngineChoice, CONFIG_FIELDS, validateConfig, numUpdates } from './config.js';
+export { type PpoConfig, type Schedule, type EngineChoice, type UpdateRounding, CONFIG_FIELDS, validateConfig, numUpdates, updatesFor } from './config.js';
 export { PRESETS, PRESET_NAMES, type PresetName, resolveConfig } from './presets.js';
+export { AGENT_PRESETS, type AgentSpec } from './agentPresets.js';
 export { scheduledValue } from './schedules.js';
 export { Rng } from './rng.js';
 export { computeGae, normalizeInPlace, explainedVariance, type GaeArgs, type GaeResult } from './advantages.js';
@@ -12,7 +13,7 @@ export type { Encoder, EncoderConfig } from './encoder.js';
 export { MlpEncoder, type MlpEncoderArgs } from './mlpEncoder.js';
 export { MinigridConvEncoder, type MinigridConvEncoderArgs } from './minigridConvEncoder.js';
 export { NatureCnnEncoder, type NatureCnnEncoderArgs } from './natureCnnEncoder.js';
-export { ActorCriticHeads, type ActorCriticHeadsArgs } from './heads.js';
+export { ActorCriticHeads, LINEAR_HEADS, type ActorCriticHeadsArgs, type HeadSpec, type HeadsSpec, type LayerInit } from './heads.js';
 export { ActorCritic, type ActorCriticArgs, type ActStep, type PredictOptions, type Prediction } from './actorCritic.js';
 export { encoderFromConfig } from './encoderFromConfig.js';
 export { loadAgent, type LoadedAgent, type RunConfigFile } from './loadAgent.js';

@@ -66,7 +66,11 @@ export function loadAgent(runDir: string, options: LoadLatestOptions = {}): Load
     const heads = config.heads ?? { inputSize: core.outputSize, numActions: actor.shape[1]!, seed: config.ppo.seed };
     if (heads.inputSize !== core.outputSize)
       throw new Error(`${runPath(runDir, 'config')}: heads.inputSize is ${heads.inputSize} but the core's outputSize is ${core.outputSize}; ${CONFIG_FIX}`);
-    agent = new ActorCritic({ encoder, core, numActions: heads.numActions, seed: heads.seed });
+    const { actor: actorHead, critic: criticHead } = heads;
+    agent = new ActorCritic({
+      encoder, core, numActions: heads.numActions, seed: heads.seed,
+      heads: { ...(actorHead ? { actor: actorHead } : {}), ...(criticHead ? { critic: criticHead } : {}) },
+    });
     const weights: Record<string, tf.Tensor> = {};
     for (const [name, t] of Object.entries(saved.tensors)) if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
     try {

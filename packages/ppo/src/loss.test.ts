@@ -72,7 +72,7 @@ function computed(o: PpoLossOptions) {
 
 describe('ppoLoss', () => {
   const presets: [string, PpoLossOptions][] = [
-    ['torch-ac / CleanRL (value clip, ½ factor)', { clipEpsilon: 0.2, valueCoef: 0.5, valueLossHalf: true, clipValue: true, entropyCoef: 0.01 }],
+    ['CleanRL (value clip, ½ factor)', { clipEpsilon: 0.2, valueCoef: 0.5, valueLossHalf: true, clipValue: true, entropyCoef: 0.01 }],
     ['IAM (value clip, no ½)', { clipEpsilon: 0.1, valueCoef: 1, valueLossHalf: false, clipValue: true, entropyCoef: 0.01 }],
     ['plain MSE', { clipEpsilon: 0.2, valueCoef: 0.5, valueLossHalf: true, clipValue: false, entropyCoef: 0.05 }],
   ];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { InitScheme } from '@mempo/core-attention';
 import { Conv2D } from './conv2d.js';
 import type { Encoder, EncoderConfig } from './encoder.js';
 import { LayeredModule } from './layeredModule.js';
@@ -7,6 +8,8 @@ import { LayeredModule } from './layeredModule.js';
 export interface MinigridConvEncoderArgs {
   /** Seed of the weight initialiser. */
   seed: number;
+  /** The convs' initialisation (see {@link Conv2D}); default 'glorot'. torch-ac's model keeps PyTorch's default, 'uniform'. */
+  init?: InitScheme;
 }
 
 /**
@@ -18,16 +21,18 @@ export interface MinigridConvEncoderArgs {
 export class MinigridConvEncoder extends LayeredModule implements Encoder {
   readonly obsShape = [7, 7, 3] as const;
   readonly outputShape = [1, 64] as const;
-  private readonly seed: number;
+  private readonly args: MinigridConvEncoderArgs;
   protected readonly layers: Record<string, Conv2D>;
 
   constructor(args: MinigridConvEncoderArgs) {
     super();
-    this.seed = args.seed;
+    // Only the fields given are kept, so config() of an encoder built without `init` stays as it was.
+    this.args = { seed: args.seed, ...(args.init ? { init: args.init } : {}) };
+    const init = args.init ? { init: args.init } : {};
     this.layers = {
-      conv1: new Conv2D({ inChannels: 3, outChannels: 16, kernelSize: 2, stride: 1, seed: args.seed }),
-      conv2: new Conv2D({ inChannels: 16, outChannels: 32, kernelSize: 2, stride: 1, seed: args.seed + 1 }),
-      conv3: new Conv2D({ inChannels: 32, outChannels: 64, kernelSize: 2, stride: 1, seed: args.seed + 2 }),
+      conv1: new Conv2D({ inChannels: 3, outChannels: 16, kernelSize: 2, stride: 1, seed: args.seed, ...init }),
+      conv2: new Conv2D({ inChannels: 16, outChannels: 32, kernelSize: 2, stride: 1, seed: args.seed + 1, ...init }),
+      conv3: new Conv2D({ inChannels: 32, outChannels: 64, kernelSize: 2, stride: 1, seed: args.seed + 2, ...init }),
     };
   }
 
@@ -43,7 +48,7 @@ export class MinigridConvEncoder extends LayeredModule implements Encoder {
   }
 
   config(): EncoderConfig {
-    return { kind: 'minigrid-conv', seed: this.seed };
+    return { kind: 'minigrid-conv', ...this.args };
   }
 
   /**

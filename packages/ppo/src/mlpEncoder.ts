@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense } from '@mempo/core-attention';
+import { Dense, type InitScheme } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
 import { LayeredModule } from './layeredModule.js';
 
@@ -13,6 +13,10 @@ export interface MlpEncoderArgs {
   activation?: 'tanh' | 'relu';
   /** Seed of the weight initialiser. */
   seed: number;
+  /** The layers' initialisation (core-attention's `InitScheme`). Default 'glorot' (zero bias). */
+  init?: InitScheme;
+  /** Multiplies the layers' kernels (e.g. √2 for an orthogonal ReLU body). Default 1. */
+  gain?: number;
 }
 
 /**
@@ -39,7 +43,7 @@ export class MlpEncoder extends LayeredModule implements Encoder {
     this.obsShape = this.args.obsShape;
     let width = args.obsShape.reduce((a, b) => a * b, 1);
     args.hiddenSizes.forEach((h, i) => {
-      this.layers[`dense${i}`] = new Dense({ inputSize: width, outputSize: h, init: 'glorot', seed: args.seed + i });
+      this.layers[`dense${i}`] = new Dense({ inputSize: width, outputSize: h, init: args.init ?? 'glorot', ...(args.gain !== undefined ? { gain: args.gain } : {}), seed: args.seed + i });
       width = h;
     });
     this.outputShape = [1, width];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { InitScheme } from '@mempo/core-attention';
 import { Conv2D } from './conv2d.js';
 import type { Encoder, EncoderConfig } from './encoder.js';
 import { LayeredModule } from './layeredModule.js';
@@ -11,6 +12,10 @@ export interface NatureCnnEncoderArgs {
   output: 'regions' | 'flat';
   /** Seed of the weight initialiser. */
   seed: number;
+  /** The convs' initialisation (see {@link Conv2D}); default 'glorot'. CleanRL: 'orthogonal' with gain √2. */
+  init?: InitScheme;
+  /** Multiplies the convs' kernels. Default 1. */
+  gain?: number;
 }
 
 /**
@@ -34,10 +39,11 @@ export class NatureCnnEncoder extends LayeredModule implements Encoder {
     this.args = { ...args };
     this.obsShape = [args.stack, 84, 84];
     this.outputShape = args.output === 'regions' ? [49, 64] : [1, 49 * 64];
+    const init = { ...(args.init ? { init: args.init } : {}), ...(args.gain !== undefined ? { gain: args.gain } : {}) };
     this.layers = {
-      conv1: new Conv2D({ inChannels: args.stack, outChannels: 32, kernelSize: 8, stride: 4, seed: args.seed }),
-      conv2: new Conv2D({ inChannels: 32, outChannels: 64, kernelSize: 4, stride: 2, seed: args.seed + 1 }),
-      conv3: new Conv2D({ inChannels: 64, outChannels: 64, kernelSize: 3, stride: 1, seed: args.seed + 2 }),
+      conv1: new Conv2D({ inChannels: args.stack, outChannels: 32, kernelSize: 8, stride: 4, seed: args.seed, ...init }),
+      conv2: new Conv2D({ inChannels: 32, outChannels: 64, kernelSize: 4, stride: 2, seed: args.seed + 1, ...init }),
+      conv3: new Conv2D({ inChannels: 64, outChannels: 64, kernelSize: 3, stride: 1, seed: args.seed + 2, ...init }),
     };
   }
 

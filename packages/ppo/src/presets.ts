@@ -17,7 +17,8 @@ const shared = {
 } as const;
 
 /**
- * The PPO settings of the reproduced papers' codes (spec/ppo.md, "Presets"), as data.
+ * The PPO settings of the reproduced papers' codes (spec/ppo.md, "Presets"), as data; the agent they train
+ * (heads, initialisation, core options) is `AGENT_PRESETS` (agentPresets.ts) under the same name.
  *
  * - `minigrid-rim`: the RIM repository's torch-ac settings for MiniGrid (80k steps is its Empty budget).
  * - `atari`: the RIM paper's Atari settings (CleanRL / ikostrikov), 10M agent steps.
@@ -36,12 +37,16 @@ export const PRESETS = {
     adamEpsilon: 1e-8,
     clipEpsilon: 0.2,
     clipSchedule: 'constant',
+    // torch-ac ppo.py: loss = policy_loss − entropy_coef·entropy + value_loss_coef·value_loss, value_loss a
+    // plain mean of squares (no ½), value_loss_coef 0.5.
     valueCoef: 0.5,
-    valueLossHalf: true,
+    valueLossHalf: false,
     maxGradNorm: 0.5,
     normalizeAdvantages: false,
     dropoutWhileActing: true,
     totalSteps: 80_000,
+    // rl-starter-files train.py: `while num_frames < args.frames` → 40 updates of 2048 frames for 80k.
+    updateRounding: 'ceil',
   },
   atari: {
     ...shared,
@@ -61,6 +66,8 @@ export const PRESETS = {
     normalizeAdvantages: true,
     dropoutWhileActing: false,
     totalSteps: 10_000_000,
+    // CleanRL: num_updates = total_timesteps // batch_size.
+    updateRounding: 'floor',
   },
   iam: {
     ...shared,
@@ -80,6 +87,8 @@ export const PRESETS = {
     normalizeAdvantages: false,
     dropoutWhileActing: false,
     totalSteps: 32_000_000,
+    // Not read off the IAM code; whole updates within the budget.
+    updateRounding: 'floor',
   },
 } as const satisfies Record<string, PpoConfig>;
 

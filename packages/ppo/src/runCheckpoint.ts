@@ -42,6 +42,8 @@ export interface RunParts {
  * written before the field existed ran every sequence as one chunk.
  */
 export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
+  // Checkpoints written before updateRounding existed ran whole updates only.
+  if (field === 'updateRounding') return config.updateRounding ?? 'floor';
   if (field !== 'chunkLength') return config[field];
   return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
 }

@@ -14,6 +14,7 @@ import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './check
 import { numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
 import { summarize } from './evaluate.js';
+import type { HeadsSpec } from './heads.js';
 import { epochMinibatches, gatherMinibatch, sequenceRefs, type MinibatchArrays } from './minibatches.js';
 import { minibatchTensors, UPDATE_TERMS } from './minibatchUpdate.js';
 import type { ProgressReporter } from './progressBar.js';
@@ -45,6 +46,8 @@ export interface TrainOptions {
   /** The memory core to train (any plugin). */
   core: MemoryCore;
   /** Run folder: `config.json`, `progress.csv`, `checkpoints/`. Nothing is written when absent. */
+  /** The policy and value heads as data (`AGENT_PRESETS[preset].heads`); default one linear layer each. */
+  heads?: HeadsSpec;
   runDir?: string;
   /** Continue from the newest checkpoint in `runDir` when there is one. */
   resume?: boolean;
@@ -115,7 +118,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
     throw new Error(`${options.runDir} already holds a run with checkpoints: pass resume: true to continue it, or use a new runDir`);
 
   const rng = new Rng(config.seed);
-  const agent = new ActorCritic({ encoder, core, numActions: env.actionSpace.n, seed: config.seed });
+  const agent = new ActorCritic({ encoder, core, numActions: env.actionSpace.n, seed: config.seed, ...(options.heads ? { heads: options.heads } : {}) });
   const adam = new Adam({ variables: agent.trainableVariables(), epsilon: config.adamEpsilon });
   const buffer = new RolloutBuffer({
     numSteps: T,

@@ -13,8 +13,8 @@ import { writeJsonAtomic } from './atomicWrite.js';
 import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './checkpoint.js';
 import { numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
-import { summarize } from './evaluate.js';
 import type { HeadsSpec } from './heads.js';
+import { summarize } from './evaluate.js';
 import { epochMinibatches, gatherMinibatch, sequenceRefs, type MinibatchArrays } from './minibatches.js';
 import { minibatchTensors, UPDATE_TERMS } from './minibatchUpdate.js';
 import type { ProgressReporter } from './progressBar.js';
@@ -45,9 +45,9 @@ export interface TrainOptions {
   encoder: Encoder;
   /** The memory core to train (any plugin). */
   core: MemoryCore;
-  /** Run folder: `config.json`, `progress.csv`, `checkpoints/`. Nothing is written when absent. */
   /** The policy and value heads as data (`AGENT_PRESETS[preset].heads`); default one linear layer each. */
   heads?: HeadsSpec;
+  /** Run folder: `config.json`, `progress.csv`, `checkpoints/`. Nothing is written when absent. */
   runDir?: string;
   /** Continue from the newest checkpoint in `runDir` when there is one. */
   resume?: boolean;

@@ -57,7 +57,7 @@ export function planRuns(study: Study, outDir: string, onNote: (line: string) =>
           runDir: join(outDir, 'runs', id),
           label: entry.label,
           memory: entry.memory,
-          core: { units: entry.units, k: entry.k, hidden: entry.hidden },
+          core: { units: entry.units, k: entry.k, hidden: entry.hidden, ...(entry.referenceQuirks ? { referenceQuirks: entry.referenceQuirks } : {}) },
           ...(entry.stack !== undefined ? { stack: entry.stack } : {}),
           preset: study.preset,
           engine: study.engine,

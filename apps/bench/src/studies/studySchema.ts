@@ -16,6 +16,11 @@ const memoryEntry = z
     k: positiveInt.optional(),
     hidden: positiveInt.optional(),
     stack: positiveInt.optional().describe('frames stacked per observation (e.g. 8 for "FNN 8-obs")'),
+    referenceQuirks: z
+      .object({ cellFromHidden: z.boolean().optional().describe('c := h after every step, as the RIM reference model.py') })
+      .strict()
+      .optional()
+      .describe("rim only: the RIM reference code's quirks (@mempo/rim RIMReferenceQuirks)"),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -23,6 +28,8 @@ const memoryEntry = z
       ctx.addIssue({ code: 'custom', path: ['k'], message: `k must be at most units (got k=${m.k}, units=${m.units})` });
     if (m.memory !== 'rim' && (m.units !== undefined || m.k !== undefined))
       ctx.addIssue({ code: 'custom', path: [m.units !== undefined ? 'units' : 'k'], message: `units and k apply to rim only (memory is '${m.memory}'); remove them` });
+    if (m.memory !== 'rim' && m.referenceQuirks !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['referenceQuirks'], message: `referenceQuirks apply to rim only (memory is '${m.memory}'); remove it` });
   });
 
 /** One training env of the grid and the envs its final policy is evaluated on. */

@@ -9,7 +9,7 @@ import {
   type AtariBackend,
   type VecEnv,
 } from '@mempo/envs';
-import { MinigridConvEncoder, MlpEncoder, NatureCnnEncoder, type Encoder } from '@mempo/ppo';
+import { MinigridConvEncoder, MlpEncoder, NatureCnnEncoder, type Encoder, type LayerInit } from '@mempo/ppo';
 import type { EnvFamily, MemoryName } from './memoryCores.js';
 
 /** Which env to train or evaluate on, as the CLI and study files name it. */
@@ -79,14 +79,18 @@ export async function makeEnv(
  * The encoder of each study preset (DESIGN.md, "The agent"): the Nature CNN for Atari (its 7×7×64 map as
  * 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the MiniGrid conv stack, and for the Warehouse the
  * IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none for IAM (its FNN branch reads the raw obs).
+ * `init` is the agent preset's `encoderInit` (default: each encoder's own, Glorot).
  */
-export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: readonly number[], seed: number): Encoder {
+export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: readonly number[], seed: number, init?: LayerInit): Encoder {
+  const scheme = init ? { init: init.scheme } : {};
+  const gain = init?.gain !== undefined ? { gain: init.gain } : {};
   switch (family) {
     case 'atari':
-      return new NatureCnnEncoder({ stack: obsShape[0]!, output: memory === 'rim' || memory === 'iam' ? 'regions' : 'flat', seed });
+      return new NatureCnnEncoder({ stack: obsShape[0]!, output: memory === 'rim' || memory === 'iam' ? 'regions' : 'flat', seed, ...scheme, ...gain });
     case 'minigrid':
-      return new MinigridConvEncoder({ seed });
+      // The MiniGrid convs take no gain: torch-ac's (PyTorch's default) has none.
+      return new MinigridConvEncoder({ seed, ...scheme });
     case 'warehouse':
-      return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed });
+      return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed, ...scheme, ...gain });
   }
 }

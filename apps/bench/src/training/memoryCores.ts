@@ -1,6 +1,6 @@
 import { FNNCore, GRUCore, LSTMCore, type MemoryCore } from '@mempo/core-attention';
 import { IAMDynamicCore, IAMStaticCore } from '@mempo/iam';
-import { RIMCore } from '@mempo/rim';
+import { RIMCore, type RIMReferenceQuirks } from '@mempo/rim';
 
 /** The memory cores the CLI and studies can name. */
 export const MEMORY_NAMES = ['rim', 'iam', 'lstm', 'gru', 'fnn'] as const;
@@ -14,6 +14,8 @@ export interface CoreOverrides {
   k?: number;
   /** Hidden size: per unit for RIM, total for lstm/gru/fnn, recurrent branch for IAM. */
   hidden?: number;
+  /** RIM: the reference code's quirks to reproduce (`@mempo/rim`'s RIMReferenceQuirks, e.g. `{ cellFromHidden: true }`). */
+  referenceQuirks?: RIMReferenceQuirks;
 }
 
 /** The env family decides the paper configuration a core starts from (spec/rim.md, spec/iam.md). */
@@ -33,8 +35,11 @@ const PAPER_SIZES = {
   warehouse: { units: 4, k: 3, rimHidden: 64, rimCell: 'lstm' as const, hidden: 256, iamHidden: 64 },
 };
 
-/** The sizes a core is built with: the overrides over the paper's sizes; units and k only for RIM. */
-export type CoreSizes = { units: number; k: number; hidden: number } | { hidden: number };
+/**
+ * The sizes a core is built with: the overrides over the paper's sizes; units and k only for RIM, and RIM's
+ * reference quirks when a request sets them (absent otherwise, so runs without them compare as before).
+ */
+export type CoreSizes = { units: number; k: number; hidden: number; referenceQuirks?: RIMReferenceQuirks } | { hidden: number };
 
 /**
  * The sizes {@link makeCore} builds `memory` with on `family`, known before anything is built: what a run
@@ -47,18 +52,24 @@ export function coreSizes(memory: MemoryName, family: EnvFamily, overrides: Core
   const paper = PAPER_SIZES[family];
   if (memory === 'rim') {
     const units = overrides.units ?? paper.units;
-    return { units, k: overrides.k ?? Math.min(paper.k, units), hidden: overrides.hidden ?? paper.rimHidden };
+    const quirks = overrides.referenceQuirks ? { referenceQuirks: overrides.referenceQuirks } : {};
+    return { units, k: overrides.k ?? Math.min(paper.k, units), hidden: overrides.hidden ?? paper.rimHidden, ...quirks };
   }
   return { hidden: overrides.hidden ?? (memory === 'iam' ? paper.iamHidden : paper.hidden) };
 }
 
-/** Builds a memory core at {@link coreSizes}' sizes with the family's paper configuration (spec/rim.md, spec/iam.md). */
+/**
+ * Builds a memory core at {@link coreSizes}' sizes with the family's paper configuration (spec/rim.md,
+ * spec/iam.md) and the agent preset's options for that core (`AGENT_PRESETS[preset].cores[memory]`, e.g.
+ * the RIM reference's `selection` and key/value initialisation under `minigrid-rim`).
+ */
 export function makeCore(
   memory: MemoryName,
   family: EnvFamily,
   inputShape: readonly [number, number],
   overrides: CoreOverrides,
   seed: number,
+  presetOptions: Readonly<Record<string, unknown>> = {},
 ): MemoryCore {
   const [numElements, inputSize] = inputShape;
   const paper = PAPER_SIZES[family];
@@ -75,6 +86,8 @@ export function makeCore(
         cell: paper.rimCell,
         // d_value = the embedding width on MiniGrid (reference) and the Warehouse; the paper's 400 on Atari.
         ...(family === 'atari' ? {} : { inputValueSize: 64 }),
+        ...presetOptions,
+        ...(overrides.referenceQuirks ? { referenceQuirks: overrides.referenceQuirks } : {}),
         seed,
       });
     }

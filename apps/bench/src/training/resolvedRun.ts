@@ -1,4 +1,4 @@
-import { resolveConfig, type PresetName, type ResultConfig } from '@mempo/ppo';
+import { AGENT_PRESETS, resolveConfig, updatesFor, type AgentSpec, type PresetName, type ResultConfig } from '@mempo/ppo';
 import { atariStack, warehouseStack, type EnvChoice } from './environments.js';
 import { coreSizes, type CoreOverrides, type CoreSizes, type MemoryName } from './memoryCores.js';
 
@@ -30,6 +30,8 @@ export interface ResolvedRun {
   core: CoreSizes;
   /** The resolved PPO config, less the fields that change no result (ppo's `RESUME_FREE_FIELDS`). */
   ppo: ResultConfig;
+  /** The preset's agent (heads, encoder initialisation, core options): a different agent is a different run. */
+  agent: Omit<AgentSpec, 'knownDifferences'>;
 }
 
 /** A resolved run and the lines that tell the user what was decided for them (a rounded frame budget). */
@@ -42,7 +44,8 @@ export interface Resolution {
  * Checks a run request against everything known before an env or a backend starts, and fills in its
  * defaults. Flags that do not apply (`--units`/`--k` off RIM, `--stack` on MiniGrid, `--flicker` off Atari)
  * are errors naming the flag. A frame budget must be a safe integer of at least one update; one that is not
- * a whole number of updates (envs × steps per env) is rounded down to one, and a note says so, so the run
+ * a whole number of updates (envs × steps per env) is rounded to one by the preset's `updateRounding` (down; up under
+ * `minigrid-rim`, as torch-ac's loop), and a note says so, so the run
  * trains and records exactly `frames`.
  *
  * @example
@@ -53,7 +56,7 @@ export interface Resolution {
 export function resolveRun(request: RunRequest): Resolution {
   const { env, memory, core } = request;
   if (memory !== 'rim')
-    for (const flag of ['units', 'k'] as const)
+    for (const flag of ['units', 'k', 'referenceQuirks'] as const)
       if (core[flag] !== undefined) throw new Error(`--${flag} applies to --memory rim only (got --memory ${memory}); remove --${flag}`);
   if (env.family === 'minigrid' && request.stack !== undefined)
     throw new Error(`--stack applies to Atari and the Warehouse only (MiniGrid observations are not stacked); remove --stack`);
@@ -70,14 +73,16 @@ export function resolveRun(request: RunRequest): Resolution {
   const requested = request.totalSteps ?? base.totalSteps;
   if (!Number.isSafeInteger(requested)) throw new Error(`--frames must be a positive integer up to 2^53 − 1 (got ${requested})`);
   if (requested < perUpdate) throw new Error(`--frames must be at least one update, ${perUpdate} frames (${shape}) (got ${requested})`);
-  const updates = Math.floor(requested / perUpdate);
+  // The preset's rule: torch-ac's loop runs until the budget is reached (ceil), the others whole updates within it.
+  const updates = updatesFor(requested, perUpdate, base.updateRounding);
   const frames = updates * perUpdate;
+  const below = Math.floor(requested / perUpdate) * perUpdate;
   const notes =
     frames === requested
       ? []
       : [
           `--frames ${requested} is not a whole number of updates of ${perUpdate} (${shape}): training ${updates} updates = ${frames} frames ` +
-            `(pass --frames ${frames} or ${frames + perUpdate} to choose exactly)`,
+            `(pass --frames ${below} or ${below + perUpdate} to choose exactly)`,
         ];
   const { checkpointEvery: _every, keepCheckpoints: _keep, engine: _engine, ...ppo } = resolveConfig(request.preset, {
     seed: request.seed,
@@ -85,8 +90,9 @@ export function resolveRun(request: RunRequest): Resolution {
     totalSteps: frames,
   });
   const stack = env.family === 'atari' ? (request.stack ?? atariStack(memory)) : env.family === 'warehouse' ? warehouseStack(memory, request.stack) : 1;
+  const { knownDifferences: _known, ...agent } = AGENT_PRESETS[request.preset];
   return {
-    run: { env, memory, preset: request.preset, seed: request.seed, frames, envs: base.numEnvs, stack, core: sizes, ppo },
+    run: { env, memory, preset: request.preset, seed: request.seed, frames, envs: base.numEnvs, stack, core: sizes, ppo, agent },
     notes,
   };
 }

@@ -31,8 +31,8 @@ export function runDifferences(requested: ResolvedRun, recorded: ResolvedRun): S
     ['envs', requested.envs, recorded.envs],
     ['stack', requested.stack, recorded.stack],
   ];
-  for (const key of ['units', 'k', 'hidden'] as const)
-    pairs.push([key, (requested.core as Record<string, number>)[key], (recorded.core as Record<string, number>)[key]]);
+  for (const key of ['units', 'k', 'hidden', 'referenceQuirks'] as const)
+    pairs.push([key, (requested.core as Record<string, unknown>)[key], (recorded.core as Record<string, unknown>)[key]]);
   const differences = pairs.filter(([, a, b]) => !same(a, b)).map(([field, requested, recorded]) => ({ field, requested, recorded }));
   // Another preset explains its fields; with the same preset, a field that differs is a preset that changed.
   if (requested.preset !== recorded.preset) return differences;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConsoleProgress, RUN_FILES, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
+import { AGENT_PRESETS, ConsoleProgress, RUN_FILES, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
 import { resolveRun, type ResolvedRun } from './resolvedRun.js';
@@ -69,8 +69,9 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
   checkRunFolder(runDir, resolved);
   const env = await makeEnv(spec.env, spec.memory, config.numEnvs, spec.seed, spec.stack);
   try {
-    const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed);
-    const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed);
+    const agent = AGENT_PRESETS[spec.preset];
+    const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed, agent.encoderInit);
+    const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed, agent.cores[spec.memory]);
     checkBuiltAgent(runDir, encoder, core);
     if (!existsSync(runPath(runDir, 'spec'))) writeRunSpec(runDir, spec, resolved);
     const scalarWriter = await tensorBoardWriter(join(runDir, 'tb'));
@@ -79,6 +80,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
       env,
       encoder,
       core,
+      heads: agent.heads,
       runDir,
       resume: true,
       ...(scalarWriter ? { scalarWriter } : {}),

@@ -47,7 +47,9 @@ export function assertFiniteTerms(terms: Metrics, context: DivergenceContext): v
  */
 export function assertFiniteWeights(agent: ActorCritic, context: DivergenceContext): void {
   const variables = agent.trainableVariables();
-  const finite = tf.tidy(() => tf.all(tf.isFinite(tf.concat(variables.map((v) => tf.reshape(v, [-1])))))).dataSync()[0] === 1;
+  const allFinite = tf.tidy(() => tf.all(tf.isFinite(tf.concat(variables.map((v) => tf.reshape(v, [-1]))))));
+  const finite = allFinite.dataSync()[0] === 1;
+  allFinite.dispose();
   if (finite) return;
   const weights = agent.getWeights();
   try {

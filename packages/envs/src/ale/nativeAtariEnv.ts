@@ -194,7 +194,8 @@ export class NativeAtariEnv implements ResumableVecEnv {
       this.scores[i]! += raw;
     }
     this.tracker.add(reward);
-    const frames = out.obs.slice();
+    // Flicker zeroes frames in place; without it the stacks copy ALE's frames straight from its buffer.
+    const frames = this.flicker ? out.obs.slice() : out.obs;
     const finalEnvs: number[] = [];
     const restarted: number[] = [];
     const episodes: EpisodeStats[] = [];

@@ -16,6 +16,10 @@
 #include <stdexcept>
 #include <vector>
 
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
 #define CV_8UC1 1
 #define CV_8UC3 3
 
@@ -72,55 +76,115 @@ inline std::vector<AreaWeight> areaWeights(int inSize, int outSize) {
   return weights;
 }
 
-/// The weights of one axis, computed once per thread and size pair (ALE resizes every frame alike).
+/// One axis's weights as a fixed number of taps per output sample (padding taps weigh 0 and add exactly 0
+/// after the real ones), so that the horizontal pass has no data-dependent branches.
+struct AxisTaps {
+  int inSize = 0, outSize = 0, taps = 0;
+  std::vector<int> index;     // [outSize * taps]
+  std::vector<float> weight;  // [outSize * taps]
+};
+
+/// The taps of one axis, computed once per thread and size pair (ALE resizes every frame alike).
+inline const AxisTaps& cachedTaps(int inSize, int outSize) {
+  thread_local std::deque<AxisTaps> cache;  // a deque keeps references valid as it grows
+  for (const AxisTaps& a : cache)
+    if (a.inSize == inSize && a.outSize == outSize) return a;
+  const std::vector<AreaWeight> weights = areaWeights(inSize, outSize);
+  AxisTaps a;
+  a.inSize = inSize;
+  a.outSize = outSize;
+  std::vector<int> count(outSize, 0);
+  for (const AreaWeight& w : weights) a.taps = std::max(a.taps, ++count[w.out]);
+  a.index.assign(static_cast<std::size_t>(outSize) * a.taps, 0);
+  a.weight.assign(static_cast<std::size_t>(outSize) * a.taps, 0.0f);
+  std::fill(count.begin(), count.end(), 0);
+  for (const AreaWeight& w : weights) {
+    const std::size_t slot = static_cast<std::size_t>(w.out) * a.taps + count[w.out]++;
+    a.index[slot] = w.in;
+    a.weight[slot] = w.weight;
+  }
+  cache.push_back(std::move(a));
+  return cache.back();
+}
+
+/// The vertical weights, in table order, computed once per thread and size pair.
 inline const std::vector<AreaWeight>& cachedAreaWeights(int inSize, int outSize) {
   struct Entry {
     int inSize, outSize;
     std::vector<AreaWeight> weights;
   };
-  thread_local std::deque<Entry> cache;  // a deque keeps references valid as it grows
+  thread_local std::deque<Entry> cache;
   for (const Entry& e : cache)
     if (e.inSize == inSize && e.outSize == outSize) return e.weights;
   cache.push_back({inSize, outSize, areaWeights(inSize, outSize)});
   return cache.back().weights;
 }
 
+/// Round half to even (the default rounding mode), then saturate, as OpenCV's saturate_cast<uchar>(float).
+/// The SSE conversion is one instruction; std::nearbyint must guard the floating-point environment and made
+/// the whole resize several times slower.
 inline std::uint8_t roundToByte(float v) {
-  // nearbyint rounds half to even in the default rounding mode, like OpenCV's saturate_cast<uchar>(float).
-  const int r = static_cast<int>(std::nearbyint(v));
+#if defined(__SSE__) || defined(__x86_64__)
+  const int r = _mm_cvtss_si32(_mm_set_ss(v));
+#else
+  const int r = static_cast<int>(std::lrint(v));
+#endif
   return static_cast<std::uint8_t>(std::clamp(r, 0, 255));
 }
 
 }  // namespace shim
 
 /// Area-interpolated downscale of `src` into `dst` (same channel count; `dsize` must be `dst.size()`).
+///
+/// Each source row's horizontal sums are computed once (OpenCV recomputes rows shared by two output rows;
+/// the values are the same) and each output sample accumulates its taps in a register, in table order, so
+/// every float operation happens in OpenCV's order and the bytes come out the same.
 inline void resize(const Mat& src, Mat& dst, Size dsize, double, double, int interpolation) {
   if (interpolation != INTER_AREA || src.channels != dst.channels || dsize.width != dst.cols ||
       dsize.height != dst.rows || dst.cols > src.cols || dst.rows > src.rows)
     throw std::invalid_argument("mempo's cv::resize shim supports only INTER_AREA downscaling into dst");
   const int cn = src.channels;
-  const std::vector<shim::AreaWeight>& xs = shim::cachedAreaWeights(src.cols, dst.cols);
+  const shim::AxisTaps& xs = shim::cachedTaps(src.cols, dst.cols);
   const std::vector<shim::AreaWeight>& ys = shim::cachedAreaWeights(src.rows, dst.rows);
   const int width = dst.cols * cn;
-  thread_local std::vector<float> rowSum, bandSum;
-  rowSum.assign(width, 0.0f);
+  const int taps = xs.taps;
+  thread_local std::vector<float> rows, bandSum, line;
+  thread_local std::vector<int> rowDone;
+  rows.resize(static_cast<std::size_t>(src.rows) * width);
+  line.resize(static_cast<std::size_t>(src.cols));
+  rowDone.assign(src.rows, 0);
   bandSum.assign(width, 0.0f);
+  auto rowSums = [&](int y) -> const float* {
+    float* out = rows.data() + static_cast<std::size_t>(y) * width;
+    if (rowDone[y]) return out;
+    rowDone[y] = 1;
+    const std::uint8_t* in = src.data + static_cast<std::size_t>(y) * src.cols * cn;
+    for (int c = 0; c < cn; ++c) {
+      for (int x = 0; x < src.cols; ++x) line[x] = in[x * cn + c];
+      const int* index = xs.index.data();
+      const float* weight = xs.weight.data();
+      for (int dx = 0; dx < dst.cols; ++dx, index += taps, weight += taps) {
+        float acc = 0.0f;
+        for (int t = 0; t < taps; ++t) acc += line[index[t]] * weight[t];
+        out[dx * cn + c] = acc;
+      }
+    }
+    return out;
+  };
   auto emit = [&](int outRow) {
     std::uint8_t* out = dst.data + static_cast<std::size_t>(outRow) * width;
     for (int i = 0; i < width; ++i) out[i] = shim::roundToByte(bandSum[i]);
   };
   int currentRow = ys.empty() ? 0 : ys.front().out;
   for (const shim::AreaWeight& y : ys) {
-    const std::uint8_t* in = src.data + static_cast<std::size_t>(y.in) * src.cols * cn;
-    std::fill(rowSum.begin(), rowSum.end(), 0.0f);
-    for (const shim::AreaWeight& x : xs)
-      for (int c = 0; c < cn; ++c) rowSum[x.out * cn + c] += in[x.in * cn + c] * x.weight;
+    const float* rowSum = rowSums(y.in);
+    const float beta = y.weight;
     if (y.out != currentRow) {
       emit(currentRow);
-      for (int i = 0; i < width; ++i) bandSum[i] = y.weight * rowSum[i];
+      for (int i = 0; i < width; ++i) bandSum[i] = beta * rowSum[i];
       currentRow = y.out;
     } else {
-      for (int i = 0; i < width; ++i) bandSum[i] += y.weight * rowSum[i];
+      for (int i = 0; i < width; ++i) bandSum[i] += beta * rowSum[i];
     }
   }
   emit(currentRow);

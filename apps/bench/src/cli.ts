@@ -22,6 +22,8 @@ function backendList(value: string): BackendName[] {
 const program = new Command('mempo')
   .description('Memory modules for recurrent PPO: training runs, studies, benchmarks')
   .showHelpAfterError()
+  // Global flags go before the command, so a subcommand's flags (`study status NAME --out X`) are its own.
+  .enablePositionalOptions()
   .addOption(new Option('--backend <name>', 'tensor backend (default: MEMPO_BACKEND, else the best that loads)').choices(BACKENDS))
   .addOption(
     new Option('--atari-backend <name>', 'where Atari runs: native (the ALE addon; default when built) or bridge (Python worker); default MEMPO_ATARI_BACKEND')

@@ -41,6 +41,30 @@ const experimentEntry = z
   })
   .strict();
 
+/** A Slurm time limit as `sbatch --time` takes it: minutes, `M:S`, `H:M:S`, `D-H`, `D-H:M` or `D-H:M:S`. */
+export const SLURM_TIME = /^(\d+-\d+(:\d+){0,2}|\d+(:\d+){0,2})$/;
+/** A Slurm memory request as `sbatch --mem` takes it: a number with an optional K, M, G or T suffix. */
+export const SLURM_MEMORY = /^\d+[KMGT]?$/;
+/** One extra `#SBATCH` option: starts with a dash, one line. */
+export const SBATCH_OPTION = /^--?[A-Za-z][^\n]*$/;
+
+/**
+ * Resources of each array task when the study runs with `--executor slurm` (the command-line flags override
+ * them one by one). Unset fields are left to the cluster's defaults.
+ */
+export const slurmSchema = z
+  .object({
+    partition: z.string().regex(/^[\w.-]+$/, 'partition must be a partition name (letters, digits, _ . -)').optional(),
+    cpusPerTask: positiveInt.optional().describe('sbatch --cpus-per-task; also the TensorFlow threads of the run'),
+    mem: z.string().regex(SLURM_MEMORY, "mem must be a number with an optional K, M, G or T suffix, e.g. '8G'").optional(),
+    time: z.string().regex(SLURM_TIME, "time must be a Slurm time limit, e.g. '90' (minutes), '4:00:00' or '1-12:00:00'").optional(),
+    gres: z.string().regex(/^[\w:.,=-]+$/, "gres must be a generic-resource request, e.g. 'gpu:1'").optional(),
+    maxConcurrent: positiveInt.optional().describe('array tasks running at once (the %M of --array)'),
+    signalGrace: positiveInt.default(120).describe('seconds before the time limit at which a task checkpoints and is requeued'),
+    sbatchLines: z.array(z.string().regex(SBATCH_OPTION, 'each extra line is one sbatch option, e.g. "--account=lab"')).default([]),
+  })
+  .strict();
+
 /**
  * The study file schema (the root README, "Studies"): a grid of
  * experiments (training env + evaluation envs) × memories × seeds under one PPO preset.
@@ -69,6 +93,7 @@ export const studySchema = z
       .default({})
       .describe('published mean return per label and env id (REFERENCE-RESULTS.md)'),
     publishedSource: z.string().default(''),
+    slurm: slurmSchema.optional().describe('resources of each run on a Slurm cluster (--executor slurm)'),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -3,6 +3,7 @@ import { PRESET_NAMES, type EngineChoice, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
 import { defaultRunDir, runTraining, type RunSpec } from './training/runTraining.js';
+import { installStopHandlers, stopReport } from './training/stopSignals.js';
 import { envIdProblems } from './training/envIds.js';
 import { resolveRun } from './training/resolvedRun.js';
 import { checkRunFolder } from './training/runFolderCheck.js';
@@ -98,13 +99,23 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       for (const note of notes) console.error(note);
       const info = await useBackend(backend());
       console.error(`backend: ${info.name}${info.tensorflowVersion ? ` (TensorFlow ${info.tensorflowVersion})` : ''}`);
-      const result = await runTraining(spec);
-      const ret = result.lastMetrics?.['charts/episode_return_mean'];
-      console.log(
-        `run ${result.runDir}: ${result.updates} updates, ${result.globalStep} agent steps` +
-          (ret !== undefined && Number.isFinite(ret) ? `, recent mean return ${ret.toFixed(3)}` : ''),
-      );
-      result.agent.dispose();
+      const stop = installStopHandlers();
+      try {
+        const result = await runTraining({ ...spec, signal: stop.signal });
+        result.agent.dispose();
+        if (result.stopped && stop.received()) {
+          console.error(stopReport(result));
+          process.exitCode = stop.exitCode();
+          return;
+        }
+        const ret = result.lastMetrics?.['charts/episode_return_mean'];
+        console.log(
+          `run ${result.runDir}: ${result.updates} updates, ${result.globalStep} agent steps` +
+            (ret !== undefined && Number.isFinite(ret) ? `, recent mean return ${ret.toFixed(3)}` : ''),
+        );
+      } finally {
+        stop.dispose();
+      }
     });
   }
 }

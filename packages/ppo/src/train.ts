@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MemoryCore } from '@mempo/core-attention';
 import type { VecEnv } from '@mempo/envs';
@@ -232,6 +233,9 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
       // 5. Checkpoint, then the user's hook (a stop request still leaves a checkpoint to resume from).
       if (callbacks?.onUpdate) engine.syncModel();
       const decision = await callbacks?.onUpdate?.(metrics, agent);
+      // An env that steps synchronously (the Warehouse) never lets the event loop turn: give signal handlers and
+      // timers (the lock's refresh) one turn per update, so a stop request is seen at this update's end.
+      await yieldToEventLoop();
       stopped = (decision === 'stop' || options.signal?.aborted === true) && run.update < totalUpdates;
       const due = config.checkpointEvery > 0 && (run.update % config.checkpointEvery === 0 || run.update === totalUpdates || stopped);
       if (checkpointDir && due) {

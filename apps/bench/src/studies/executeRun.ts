@@ -54,13 +54,26 @@ export function readPlan(path: string): PlannedRun {
   return readJsonFile<PlannedRun>(path, 'rerun the study, which writes it anew');
 }
 
+/** What {@link executeRun} returns when its signal stopped it: training checkpointed, nothing evaluated, no `eval.json`. */
+export interface StoppedRun {
+  stopped: true;
+  updates: number;
+  globalStep: number;
+  checkpoint: string | null;
+}
+
 /**
  * One study run, inside its child process: train (resuming from the run folder's checkpoint when there is
  * one; a finished training only reloads), evaluate the final policy on every evaluation env, record the
  * core's diagnostics on the training env, and write `eval.json` last so a killed run is never taken for
- * finished.
+ * finished. An aborted `signal` stops training at its next safe point (with a checkpoint) or skips the
+ * evaluations not yet started; the run is then resumed by the next invocation.
  */
-export async function executeRun(plan: PlannedRun, log: (line: string) => void = (l) => console.error(l)): Promise<RunOutcome> {
+export async function executeRun(
+  plan: PlannedRun,
+  log: (line: string) => void = (l) => console.error(l),
+  signal?: AbortSignal,
+): Promise<RunOutcome | StoppedRun> {
   const start = performance.now();
   const trained = await runTraining({
     env: plan.train,
@@ -73,11 +86,15 @@ export async function executeRun(plan: PlannedRun, log: (line: string) => void =
     ...(plan.stack !== undefined ? { stack: plan.stack } : {}),
     core: plan.core,
     runDir: plan.runDir,
+    ...(signal ? { signal } : {}),
   });
   trained.agent.dispose();
+  const stopped: StoppedRun = { stopped: true, updates: trained.updates, globalStep: trained.globalStep, checkpoint: trained.checkpoint };
+  if (signal?.aborted) return stopped;
   log(`trained ${plan.id}: ${trained.updates} updates, ${trained.globalStep} agent steps`);
   const evaluations: RunOutcome['evaluations'] = [];
   for (const [i, env] of plan.evaluate.entries()) {
+    if (signal?.aborted) return stopped;
     const { diagnostics, returns, lengths, ...summary } = await evaluateRun(plan.runDir, {
       env,
       episodes: plan.evalEpisodes,

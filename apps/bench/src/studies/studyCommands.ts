@@ -7,6 +7,7 @@ import { useBackend } from '../backend.js';
 import { buildReport } from '../report/buildReport.js';
 import { collectResults } from '../report/studyResults.js';
 import { positiveInt } from '../trainingCommands.js';
+import { installStopHandlers, stopReport } from '../training/stopSignals.js';
 import { executeRun, readPlan } from './executeRun.js';
 import { EXECUTORS, localExecutor, slurmExecutor, type ExecutorName } from './executor.js';
 import { formatStatus, studyStatus } from './slurmExecutor.js';
@@ -204,8 +205,18 @@ export function addStudyCommands(program: Command, backend: () => string | undef
       .action(async (planPath: string) => {
         const info = await useBackend(backend());
         console.error(`backend: ${info.name}`);
-        await executeRun(readPlan(planPath));
+        const stop = installStopHandlers();
+        try {
+          const done = await executeRun(readPlan(planPath), undefined, stop.signal);
+          if ('stopped' in done) {
+            console.error(stopReport(done));
+            process.exitCode = stop.exitCode();
+          }
+        } finally {
+          stop.dispose();
+        }
       }),
     { hidden: true },
   );
 }
+

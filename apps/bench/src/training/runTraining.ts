@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { AGENT_PRESETS, ConsoleProgress, RUN_FILES, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
+import { AGENT_PRESETS, ConsoleProgress, RUN_FILES, assertRunNotLocked, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
+import { purgeEventsAfter } from './tensorBoardEvents.js';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
 import { resolveRun, type ResolvedRun } from './resolvedRun.js';
@@ -26,6 +27,8 @@ export interface RunSpec {
   runDir?: string;
   /** Show the console progress bar (default true). */
   progress?: boolean;
+  /** Stops training at the next safe point, with a checkpoint (see `train`'s `signal`). */
+  signal?: AbortSignal;
 }
 
 /** The default run folder name: readable and unique per (env, memory, seed). */
@@ -38,7 +41,7 @@ export function defaultRunDir(spec: Pick<RunSpec, 'env' | 'memory' | 'seed'>): s
 export const RUN_SPEC_FILE = RUN_FILES.spec;
 
 /** The part of a {@link RunSpec} saved as `run.json` (the rest only steers the process). */
-export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine'>;
+export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine' | 'signal'>;
 
 /** Writes `run.json` with the frames the run really trains (a whole number of updates). */
 function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): void {
@@ -52,8 +55,13 @@ function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): voi
 async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined> {
   if (tf.getBackend() !== 'tensorflow') return undefined;
   const { node } = await import('@tensorflow/tfjs-node');
-  const writer = node.summaryFileWriter(dir);
-  return { scalar: (name, value, step) => writer.scalar(name, value, step), flush: () => writer.flush() };
+  // Opened at the first scalar, after the purge, so that the purge never rewrites the file being written.
+  let writer: ReturnType<typeof node.summaryFileWriter> | undefined;
+  return {
+    purgeAfter: (step) => void purgeEventsAfter(dir, step),
+    scalar: (name, value, step) => (writer ??= node.summaryFileWriter(dir)).scalar(name, value, step),
+    flush: () => writer?.flush(),
+  };
 }
 
 /**
@@ -66,6 +74,8 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
   const { run: resolved } = resolveRun(spec);
   const config = resolveConfig(spec.preset, { seed: spec.seed, engine: spec.engine ?? 'auto', totalSteps: resolved.frames, numEnvs: resolved.envs });
   const runDir = spec.runDir ?? defaultRunDir(spec);
+  // Refuse a run being trained by another process before building anything; train takes the lock itself.
+  assertRunNotLocked(runDir);
   checkRunFolder(runDir, resolved);
   const env = await makeEnv(spec.env, spec.memory, config.numEnvs, spec.seed, spec.stack);
   try {
@@ -84,6 +94,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
       runDir,
       resume: true,
       ...(scalarWriter ? { scalarWriter } : {}),
+      ...(spec.signal ? { signal: spec.signal } : {}),
       ...(spec.progress === false ? {} : { progress: new ConsoleProgress(`${spec.env.id} ${spec.memory}`) }),
     });
     return { ...result, runDir, config };

@@ -75,10 +75,13 @@ const killAll = (): void => {
   for (const worker of live) worker.kill();
 };
 const onSignal = (signal: NodeJS.Signals): void => {
+  // Someone else handles the signal (a trainer stopping at its next safe point, which still steps its envs):
+  // the shutdown is theirs, and the 'exit' hook kills any worker still alive when the process ends.
+  if (process.listenerCount(signal) > 1) return;
   killAll();
   uninstallHooks();
-  // Our listener suppressed Node's default action; restore it unless someone else handles the signal.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  // Our listener suppressed Node's default action: restore it.
+  process.kill(process.pid, signal);
 };
 let hooksInstalled = false;
 function installHooks(): void {

@@ -23,6 +23,7 @@ describe('dependency direction between packages (nx module boundaries)', () => {
     ['packages/envs/src/probe.ts', '@mempo/core-attention'],
     ['packages/graph/src/probe.ts', '@mempo/core-attention'],
     ['packages/graph/src/probe.ts', '@mempo/ppo'],
+    ['packages/ale-node/src/probe.ts', '@mempo/envs'],
   ])('%s may not import %s', async (file, target) => {
     const errors = await boundaryErrors(file, `import * as m from '${target}';\nexport const used = m;\n`);
     expect(errors.length).toBe(1);
@@ -37,6 +38,7 @@ describe('dependency direction between packages (nx module boundaries)', () => {
     ['packages/rim/src/probe.ts', '@mempo/graph'],
     ['packages/ppo/src/probe.ts', '@mempo/graph'],
     ['apps/bench/src/probe.ts', '@mempo/graph'],
+    ['packages/envs/src/probe.ts', '@mempo/ale-node'],
   ])('%s may import %s', async (file, target) => {
     expect(await boundaryErrors(file, `import * as m from '${target}';\nexport const used = m;\n`)).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { encoderFromConfig } from './encoderFromConfig.js';
 import type { ActorCriticHeadsArgs } from './heads.js';
 import { readJsonFile } from './readJson.js';
 import { runPath } from './runFolder.js';
+import { assertRunNotLocked } from './runLock.js';
 
 /** What `train` writes to a run's `config.json`: the resolved configs the agent was built from. */
 export interface RunConfigFile {
@@ -44,7 +45,8 @@ function readRunConfig(runDir: string): RunConfigFile {
  * Loads a trained agent from a run folder, with no env: rebuilds the encoder, the core (through the core
  * registry, so a plugin's package must be imported first: `import '@mempo/rim'`) and the heads from the
  * configs in `config.json`, and loads the weights of the newest intact checkpoint (a damaged newer one is
- * passed over with a warning, {@link loadLatestCheckpoint}).
+ * passed over with a warning, {@link loadLatestCheckpoint}). A run another process is still training is
+ * refused with who trains it ({@link assertRunNotLocked}): its checkpoints are not its final weights yet.
  *
  * @example
  * import '@mempo/rim';
@@ -52,6 +54,7 @@ function readRunConfig(runDir: string): RunConfigFile {
  * const { actions, state } = agent.predict(obs, null, starts, { deterministic: true });
  */
 export function loadAgent(runDir: string, options: LoadLatestOptions = {}): LoadedAgent {
+  assertRunNotLocked(runDir);
   const config = readRunConfig(runDir);
   const saved = loadLatestCheckpoint(runPath(runDir, 'checkpoints'), options);
   if (saved === null) throw new Error(`${runDir} has no checkpoint yet: train the run first (it is resumed from the same folder)`);

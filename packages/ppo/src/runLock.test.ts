@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadAgent } from './loadAgent.js';
 import { LOCK_FILES, runPath } from './runFolder.js';
 import { acquireRunLock, assertRunNotLocked, readLockHolder, type RunLockHolder } from './runLock.js';
 
@@ -43,6 +44,8 @@ describe('run lock', () => {
       `(it writes a checkpoint and can be resumed); if that process is not a mempo run, delete ${runPath(runDir, 'lock')}`;
     expect(() => acquireRunLock(runDir)).toThrow(expected);
     expect(() => assertRunNotLocked(runDir)).toThrow(expected);
+    // An evaluation loads the agent: refused before it reads a checkpoint of the half-trained run.
+    expect(() => loadAgent(runDir)).toThrow(expected);
     expect(readLockHolder(runDir)?.pid).toBe(sleeper.pid);
   });
 

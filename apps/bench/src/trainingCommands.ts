@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PRESET_NAMES, type EngineChoice, type PresetName } from '@mempo/ppo';
+import { PRESET_NAMES, assertRunNotLocked, type EngineChoice, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
 import { defaultRunDir, runTraining, type RunSpec } from './training/runTraining.js';
@@ -95,6 +95,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       const { run, notes } = resolveRun(spec);
       const envProblem = (await envIdProblems(family, [spec.env.id]))[spec.env.id];
       if (envProblem !== undefined) throw new InvalidArgumentError(`--env '${spec.env.id}' ${envProblem}`);
+      assertRunNotLocked(spec.runDir ?? defaultRunDir(spec));
       checkRunFolder(spec.runDir ?? defaultRunDir(spec), run);
       for (const note of notes) console.error(note);
       const info = await useBackend(backend());

@@ -60,9 +60,13 @@ function latestTasks(jobs: JobsRecord): Map<string, { jobId: string; task: strin
   return latest;
 }
 
+/** Slurm's word on a task: its state and reason, where it runs, and once it ended, its exit code (`exit:signal`). */
 function describeTask(t: TaskState | undefined): string {
   if (t === undefined) return 'submitted, not yet listed by Slurm';
-  return [t.state, t.exitCode !== undefined ? `exit ${t.exitCode}` : '', t.reason ?? '', t.nodes ? `on ${t.nodes}` : ''].filter(Boolean).join(', ');
+  const active = isActive(t);
+  return [t.state, !active && t.exitCode !== undefined ? `exit ${t.exitCode}` : '', t.reason ?? '', t.nodes && t.state !== 'PENDING' ? `on ${t.nodes}` : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 /**
@@ -182,6 +186,8 @@ export interface SubmitResult {
 export function submitStudy(plans: readonly PlannedRun[], out: string, options: SubmitOptions): SubmitResult {
   const onEvent = options.onEvent ?? ((line: string) => console.error(line));
   const cli = resolve(options.cli ?? DEFAULT_CLI);
+  // Asked first, so a machine without Slurm is told that sbatch is missing, not some other command.
+  slurmTool('sbatch', ['--version']);
   const nodes = partitionNodes(options.resources.partition);
   const host = hostname().split('.')[0]!;
   for (const [what, path] of [['the study folder', out], ['the mempo CLI', cli]] as const) {

@@ -45,6 +45,8 @@ export function arrayScript(spec: ArrayScriptSpec): string {
     '--requeue',
     `--signal=B:USR1@${r.signalGrace}`,
     `--output=${spec.logDir}/%A_%a.out`,
+    // A requeued task writes on after its earlier lines instead of over them.
+    '--open-mode=append',
     ...(r.partition !== undefined ? [`--partition=${r.partition}`] : []),
     ...(r.cpusPerTask !== undefined ? [`--cpus-per-task=${r.cpusPerTask}`] : []),
     ...(r.mem !== undefined ? [`--mem=${r.mem}`] : []),

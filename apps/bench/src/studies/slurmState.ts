@@ -31,7 +31,7 @@ export function parseTaskLines(text: string): Map<string, TaskState> {
     tasks.set(id, {
       state: word,
       ...(exitCode ? { exitCode } : {}),
-      ...(reason && reason !== 'None' ? { reason } : byWhom ? { reason: byWhom } : {}),
+      ...(reason && reason !== 'None' ? { reason } : byWhom ? { reason: byWhom.replace(/^by (\d+)$/, 'by uid $1') } : {}),
       ...(nodes && nodes !== 'None assigned' && nodes !== '(null)' ? { nodes } : {}),
     });
   }

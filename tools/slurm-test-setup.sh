@@ -27,12 +27,13 @@ show_log() {
   if [ -f "$log" ]; then tail -n 40 "$log" >&2; else echo "(no log written)" >&2; fi
 }
 
+# Stops the daemon a pid file names, if that process is still the daemon (a pid may have been reused).
 stop_pidfile() {
-  local pidfile="$1"
+  local pidfile="$1" name="$2"
   [ -f "$pidfile" ] || return 0
   local pid
   pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  if [ "$(ps -p "$pid" -o comm= 2>/dev/null)" = "$name" ]; then
     kill "$pid"
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   fi
@@ -40,11 +41,11 @@ stop_pidfile() {
 }
 
 stop_all() {
-  stop_pidfile "$dir/slurmd.pid"
-  stop_pidfile "$dir/slurmctld.pid"
-  stop_pidfile "$dir/slurmdbd.pid"
-  stop_pidfile "$dir/mysql/mariadb.pid"
-  stop_pidfile "$dir/munge/munged.pid"
+  stop_pidfile "$dir/slurmd.pid" slurmd
+  stop_pidfile "$dir/slurmctld.pid" slurmctld
+  stop_pidfile "$dir/slurmdbd.pid" slurmdbd
+  stop_pidfile "$dir/mysql/mariadb.pid" mariadbd
+  stop_pidfile "$dir/munge/munged.pid" munged
 }
 
 # Waits up to $2 seconds for command $1 to succeed.
@@ -78,7 +79,14 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
 fi
 
 stop_all
+# A fresh cluster each time: no jobs, job ids or accounting records of an earlier run.
+marker="$dir/.mempo-slurm-test"
+if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
+  [ -f "$marker" ] || fail "$dir exists and was not made by this script; set MEMPO_SLURM_DIR to an empty or new folder"
+  rm -rf "$dir"
+fi
 mkdir -p "$dir"/{spool/ctld,spool/d,munge/etc,mysql,log}
+touch "$marker"
 host=$(hostname -s)
 cpus=$(nproc)
 # Leave the OS some memory: the node offers 90% of what the machine has.

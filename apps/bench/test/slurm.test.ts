@@ -77,7 +77,7 @@ beforeAll(() => {
 });
 
 describe('a study on a real single-node Slurm', () => {
-  it('runs as a job array with --wait, and its report equals the local executor\'s to the byte', () => {
+  it("runs as a job array with --wait, its report equals the local executor's to the byte, and a rerun follows the fingerprints", () => {
     const file = studyFile('tiny', tiny);
     // One TensorFlow thread per run on both executors (the pool divides the cores among the runs in flight),
     // so the same seeds give the same numbers: the tolerance is zero.
@@ -110,6 +110,27 @@ describe('a study on a real single-node Slurm', () => {
     expect(again.status).toBe(0);
     expect(again.stderr).toContain('skip warehouse--lstm--s2 (finished)\nnothing to submit\n');
     expect(jobs(out).submissions).toHaveLength(1);
+
+    // The fingerprint check keeps a cluster rerun from mixing specs: changed training is refused and nothing is
+    // submitted; a changed evaluation is run again on the cluster from the checkpoints, training untouched.
+    const changed = mempo(['study', studyFile('tiny-frames', { ...tiny, frames: 3072 }), '--out', out, '--executor', 'slurm', '--no-report']);
+    expect(changed.status).toBe(1);
+    expect(changed.stderr).toContain(
+      `REFUSED warehouse--fnn--s1 (its folder holds a run trained with other settings: frames 3072 in the study, 2048 in the run. ` +
+        `Left as it is: delete ${out}/runs/warehouse--fnn--s1 to retrain it with the study's settings, or pass a new --out)\n`,
+    );
+    expect(changed.stderr).toContain('nothing to submit\nstudy tiny: 0 submitted, 0 already queued, 0 skipped, 4 refused, 0 failed\n');
+    const evalFile = studyFile('tiny-eval', { ...tiny, evalEpisodes: 3 });
+    expect(mempo(['study', 'status', evalFile, '--out', out]).stdout).toContain(
+      'warehouse--fnn--s1   not submitted (the evaluation changed (evalEpisodes 3 in the study, 2 in the run); training is unchanged)\n',
+    );
+    const progress = (id: string) => readFileSync(join(out, 'runs', id, 'progress.csv'), 'utf8');
+    const trained = submission!.runs.map(progress);
+    const reEvaluated = mempo(['study', evalFile, '--out', out, '--executor', 'slurm', '--cpus-per-task', '1', '--wait', '--poll-seconds', '1', '--no-report']);
+    expect(reEvaluated.status).toBe(0);
+    expect(jobs(out).submissions[1]!.runs).toEqual(submission!.runs);
+    for (const id of submission!.runs) expect(JSON.parse(readFileSync(join(out, 'runs', id, 'eval.json'), 'utf8')).evaluations[0].episodes).toBe(3);
+    expect(submission!.runs.map(progress)).toEqual(trained);
   });
 
   it('a cancelled task resumes from its checkpoint with --retry-failed; a task warned of its time limit requeues itself and resumes', async () => {

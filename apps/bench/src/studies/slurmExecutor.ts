@@ -84,8 +84,10 @@ export function studyStatus(plans: readonly PlannedRun[], out: string): { runs: 
     if (assessment.action === 'skip') return { id: plan.id, state: 'done', log };
     if (assessment.action === 'refuse') return { id: plan.id, state: 'refused', detail: assessment.reason!, log };
     const submitted = latest.get(plan.id);
-    if (submitted === undefined) return { id: plan.id, state: 'not submitted', log };
+    if (submitted === undefined) return { id: plan.id, state: 'not submitted', ...(assessment.action === 're-evaluate' ? { detail: assessment.reason! } : {}), log };
     const task = tasks.get(submitted.task);
+    // A finished run whose evaluation changed since is due for a new evaluation, not a failure to retry.
+    if (assessment.action === 're-evaluate' && task !== undefined && !isActive(task)) return { id: plan.id, state: 'not submitted', detail: assessment.reason!, log };
     const slurmLog = resolve(out, SLURM_FILES.dir, SLURM_FILES.logs, `${submitted.task}.out`);
     const state: RunState = task === undefined || (isActive(task) && task.state !== 'RUNNING' && task.state !== 'COMPLETING') ? 'pending' : isActive(task) ? 'running' : 'failed';
     return { id: plan.id, state, task: submitted.task, detail: describeTask(task), log, slurmLog };
@@ -98,7 +100,7 @@ export function formatStatus(runs: readonly RunStatus[]): string {
   const width = Math.max(...runs.map((r) => r.id.length));
   const lines = runs.map((r) => {
     const head = `${r.id.padEnd(width)}  ${r.state.padEnd(13)}`;
-    if (r.state === 'done' || r.state === 'not submitted') return head.trimEnd();
+    if (r.state === 'done' || r.state === 'not submitted') return r.detail ? `${head} (${r.detail})` : head.trimEnd();
     if (r.state === 'refused') return `${head}${r.detail}`;
     const logs = r.state === 'failed' ? `; log ${r.log}, slurm output ${r.slurmLog}` : '';
     return `${head}${r.task} (${r.detail})${logs}`;
@@ -248,7 +250,7 @@ export async function waitForStudy(
   for (;;) {
     const { runs } = studyStatus(plans, out);
     for (const r of runs) {
-      const line = r.state === 'failed' ? `${r.state} ${r.task} (${r.detail}); log ${r.log}` : r.state === 'done' ? 'done' : `${r.state}${r.task ? ` ${r.task}` : ''}`;
+      const line = r.state === 'done' ? 'done' : `${r.state}${r.task ? ` ${r.task}` : ''}${r.detail ? ` (${r.detail})` : ''}${r.state === 'failed' ? `; log ${r.log}` : ''}`;
       if (seen.get(r.id) !== line) onEvent(`${r.id}: ${line}`);
       seen.set(r.id, line);
     }

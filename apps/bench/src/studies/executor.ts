@@ -33,8 +33,10 @@ export function localExecutor(options: RunPoolOptions): StudyExecutor {
   return {
     async execute(plans) {
       const results = await runPool(plans, options);
-      const counts = ['finished', 'skipped', 'refused', 'failed'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
-      return { ended: true, failed: results.some((r) => r.status === 'failed' || r.status === 'refused'), summary: counts };
+      const counts = ['finished', 'skipped', 'refused', 'failed', 'stopped'].map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
+      // A stopped study has not ended: its stopped runs resume when the same command runs again.
+      const ended = !results.some((r) => r.status === 'stopped');
+      return { ended, failed: results.some((r) => r.status === 'failed' || r.status === 'refused'), summary: counts };
     },
   };
 }

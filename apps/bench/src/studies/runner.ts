@@ -21,12 +21,23 @@ export interface RunPoolOptions {
   cli?: string;
   /** One line per run event (start, skip, refusal, finish, failure). */
   onEvent?: (line: string) => void;
+  /**
+   * Aborted (with a signal name as its reason, e.g. 'SIGINT') to stop the study: no run starts any more, and
+   * each running child gets that signal once, so it finishes its update, checkpoints and exits 130/143.
+   */
+  stop?: AbortSignal;
+  /** Aborted after `stop` to end the running children at once (their signal a second time, no checkpoint). */
+  kill?: AbortSignal;
 }
+
+/** Exit codes of a child stopped by SIGINT or SIGTERM (128 + the signal's number). */
+const STOPPED_EXIT_CODES = new Set([130, 143]);
 
 /** How one planned run ended in this invocation. */
 export interface PoolResult {
   id: string;
-  status: 'skipped' | 'refused' | 'finished' | 'failed';
+  /** `stopped`: the study was stopped while this run trained; it resumes from its checkpoint on the next invocation. */
+  status: 'skipped' | 'refused' | 'finished' | 'failed' | 'stopped';
   /** Exit code of a failed child. */
   exitCode?: number | null;
   /** Why a run was skipped, refused, resumed or re-evaluated. */
@@ -67,18 +78,27 @@ export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptio
     const start = performance.now();
     return new Promise((resolve) => {
       log.write(`\n== ${new Date().toISOString()} ${process.execPath} ${args.join(' ')}\n`);
+      // Each child in its own process group: a terminal's Ctrl-C reaches only this process, which passes
+      // it on exactly once (a child that got it from the terminal and again from here would stop at once).
       const child = spawn(process.execPath, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
         env: { ...process.env, TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: threads, OMP_NUM_THREADS: threads },
       });
+      const forward = (signal: AbortSignal) => () => child.kill(signal.reason as NodeJS.Signals);
+      const forwards = [options.stop, options.kill].flatMap((signal) => (signal ? [[signal, forward(signal)] as const] : []));
+      for (const [signal, handler] of forwards) signal.addEventListener('abort', handler, { once: true });
       child.stdout.pipe(log, { end: false });
       child.stderr.pipe(log, { end: false });
       child.on('close', (code) => {
+        for (const [signal, handler] of forwards) signal.removeEventListener('abort', handler);
         log.end();
         const seconds = (performance.now() - start) / 1000;
         if (code === 0 && isFinished(plan.runDir)) {
           const outcome = readJsonFile<RunOutcome>(join(plan.runDir, EVAL_FILE), 'rerun the study to evaluate the run again');
           resolve({ id: plan.id, status: 'finished', seconds, outcome });
+        } else if (options.stop?.aborted && code !== null && STOPPED_EXIT_CODES.has(code)) {
+          resolve({ id: plan.id, status: 'stopped', exitCode: code, seconds });
         } else {
           resolve({ id: plan.id, status: 'failed', exitCode: code, seconds });
         }
@@ -87,7 +107,7 @@ export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptio
   };
 
   const worker = async (): Promise<void> => {
-    while (next < runs.length) {
+    while (next < runs.length && !options.stop?.aborted) {
       const index = next++;
       const plan = runs[index]!;
       const { action, reason } = assessments[index]!;
@@ -103,10 +123,13 @@ export async function runPool(runs: readonly PlannedRun[], options: RunPoolOptio
       onEvent(
         result.status === 'finished'
           ? `[${++done}/${runs.length}] done ${plan.id} in ${result.seconds.toFixed(0)} s, mean return ${ret?.toFixed(3)}`
-          : `[${++done}/${runs.length}] FAILED ${plan.id} (exit ${result.exitCode}); see ${join(plan.runDir, LOG_FILE)}`,
+          : result.status === 'stopped'
+            ? `[${++done}/${runs.length}] stopped ${plan.id}; it resumes from its checkpoint when the study runs again (see ${join(plan.runDir, LOG_FILE)})`
+            : `[${++done}/${runs.length}] FAILED ${plan.id} (exit ${result.exitCode}); see ${join(plan.runDir, LOG_FILE)}`,
       );
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelism, runs.length) }, worker));
-  return results;
+  // Runs never started because the study was stopped.
+  return runs.map((plan, i) => results[i] ?? { id: plan.id, status: 'stopped', seconds: 0, reason: 'not started: the study was stopped' });
 }

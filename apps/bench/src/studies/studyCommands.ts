@@ -7,7 +7,7 @@ import { useBackend } from '../backend.js';
 import { buildReport } from '../report/buildReport.js';
 import { collectResults } from '../report/studyResults.js';
 import { positiveInt } from '../trainingCommands.js';
-import { installStopHandlers, stopReport } from '../training/stopSignals.js';
+import { installRelayHandlers, installStopHandlers, stopReport } from '../training/stopSignals.js';
 import { executeRun, readPlan } from './executeRun.js';
 import { EXECUTORS, localExecutor, slurmExecutor, type ExecutorName } from './executor.js';
 import { formatStatus, studyStatus } from './slurmExecutor.js';
@@ -147,6 +147,8 @@ export function addStudyCommands(program: Command, backend: () => string | undef
       const out = flags.out ?? join('study-results', study.name);
       const plans = planRuns(study, out, (line) => console.error(line));
       console.error(`study ${study.name}: ${plans.length} runs into ${out}`);
+      // Local runs are this process's children: Ctrl-C/SIGTERM stop them through it (Slurm's are not).
+      const relay = flags.executor === 'local' ? installRelayHandlers() : null;
       const executor =
         flags.executor === 'slurm'
           ? slurmExecutor({
@@ -157,9 +159,18 @@ export function addStudyCommands(program: Command, backend: () => string | undef
               ...(backend() ? { backend: backend()! } : {}),
               ...(flags.wait ? { wait: { pollSeconds: flags.pollSeconds } } : {}),
             })
-          : localExecutor({ ...(flags.parallelism ? { parallelism: flags.parallelism } : {}), ...(backend() ? { backend: backend()! } : {}) });
-      const { ended, failed, summary } = await executor.execute(plans);
+          : localExecutor({
+              ...(flags.parallelism ? { parallelism: flags.parallelism } : {}),
+              ...(backend() ? { backend: backend()! } : {}),
+              ...(relay ? { stop: relay.stop, kill: relay.kill } : {}),
+            });
+      const { ended, failed, summary } = await executor.execute(plans).finally(() => relay?.dispose());
       console.error(`study ${study.name}: ${summary}`);
+      if (relay?.stop.aborted) {
+        console.error(`study ${study.name} stopped: run the same command again to resume it`);
+        process.exitCode = relay.exitCode();
+        return;
+      }
       if (flags.report && ended) {
         const report = await buildReport(collectResults(study, out, plans));
         console.log(`report: ${report.html}\ntables: ${report.markdown}, ${report.csv}`);

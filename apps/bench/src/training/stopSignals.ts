@@ -55,6 +55,54 @@ export function installStopHandlers(log: (line: string) => void = (line) => cons
   };
 }
 
+/** What {@link installRelayHandlers} returns. */
+export interface RelayHandlers {
+  /** Aborted by the first SIGINT or SIGTERM, with the signal's name as its reason. */
+  stop: AbortSignal;
+  /** Aborted by the second, with the signal's name as its reason. */
+  kill: AbortSignal;
+  /** 130 after SIGINT, 143 after SIGTERM, 0 before any signal. */
+  exitCode(): number;
+  /** Removes the handlers. */
+  dispose(): void;
+}
+
+/**
+ * Ctrl-C and SIGTERM for a process that runs training in child processes (the study's local pool): it does
+ * not stop itself but passes each signal on — the first (`stop`) lets every child finish its update and
+ * checkpoint, the second (`kill`) ends them at once — and then ends when they have.
+ *
+ * @example
+ * const relay = installRelayHandlers();
+ * await runPool(plans, { stop: relay.stop, kill: relay.kill });
+ */
+export function installRelayHandlers(log: (line: string) => void = (line) => console.error(line)): RelayHandlers {
+  const stop = new AbortController();
+  const kill = new AbortController();
+  let received: StopSignal | null = null;
+  const onSignal = (signal: StopSignal): void => {
+    if (received !== null) {
+      log(`\n${signal} again: ending the running runs now, without checkpointing their updates in progress`);
+      kill.abort(signal);
+      return;
+    }
+    received = signal;
+    log(`\nstopping the study: each running run finishes its update and checkpoints; no new run starts (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again stops at once)`);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stop: stop.signal,
+    kill: kill.signal,
+    exitCode: () => (received === null ? 0 : EXIT_CODES[received]),
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** Quotes one argument for a POSIX shell when it needs it. */
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;

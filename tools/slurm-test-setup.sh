@@ -50,9 +50,9 @@ stop_all() {
 
 # Waits up to $2 seconds for command $1 to succeed.
 wait_for() {
-  local check="$1" seconds="$2"
-  for _ in $(seq $((seconds * 5))); do
-    if timeout 10 bash -c "$check" >/dev/null 2>&1; then return 0; fi
+  local check="$1" deadline=$(($(date +%s) + $2))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if timeout 5 bash -c "$check" >/dev/null 2>&1; then return 0; fi
     sleep 0.2
   done
   return 1

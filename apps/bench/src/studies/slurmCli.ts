@@ -30,7 +30,13 @@ export function slurmTool(tool: SlurmTool, args: readonly string[]): ToolResult 
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Slurm's own message from a failed command: its stderr lines, without the `sbatch: error: ` prefixes. */
+/**
+ * Slurm's own message from a failed command: its stderr lines, without the `sbatch: error: ` prefixes.
+ *
+ * @example
+ * slurmMessage({ status: 1, stdout: '', stderr: 'sbatch: error: Invalid generic resource (gres) specification\n' });
+ * // 'Invalid generic resource (gres) specification'
+ */
 export function slurmMessage(result: ToolResult): string {
   const lines = result.stderr
     .split('\n')

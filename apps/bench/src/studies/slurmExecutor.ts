@@ -47,7 +47,12 @@ function jobsPath(out: string): string {
   return join(out, SLURM_FILES.dir, SLURM_FILES.jobs);
 }
 
-/** The study folder's submissions (none when it was never submitted to Slurm). */
+/**
+ * The study folder's submissions (none when it was never submitted to Slurm).
+ *
+ * @example
+ * readJobs('study-results/tiny').submissions.at(-1)?.jobId; // '12'
+ */
 export function readJobs(out: string): JobsRecord {
   const path = jobsPath(out);
   return existsSync(path) ? readJsonFile<JobsRecord>(path, 'it records the study\'s Slurm jobs; restore it, or delete it to forget them') : { submissions: [] };
@@ -72,7 +77,11 @@ function describeTask(t: TaskState | undefined): string {
 /**
  * Each run's state: done when its folder holds the evaluation of the planned settings; otherwise what Slurm
  * says of its latest array task (pending, running, or failed with the state, exit code and reason from
- * `sacct`); "not submitted" when it never was.
+ * `sacct`); "not submitted" when it never was, or when its evaluation changed since it finished.
+ *
+ * @example
+ * const { runs } = studyStatus(planRuns(study, out), out);
+ * runs.filter((r) => r.state === 'failed').map((r) => r.log);
  */
 export function studyStatus(plans: readonly PlannedRun[], out: string): { runs: RunStatus[]; note?: string } {
   const jobs = readJobs(out);
@@ -95,7 +104,12 @@ export function studyStatus(plans: readonly PlannedRun[], out: string): { runs: 
   return { runs, ...(note ? { note } : {}) };
 }
 
-/** The status table `mempo study status` prints. */
+/**
+ * The status table `mempo study status` prints: one line per run, then the counts.
+ *
+ * @example
+ * formatStatus([{ id: 'a--lstm--s1', state: 'done', log: 'runs/a--lstm--s1/run.log' }]); // 'a--lstm--s1  done\n1 done'
+ */
 export function formatStatus(runs: readonly RunStatus[]): string {
   const width = Math.max(...runs.map((r) => r.id.length));
   const lines = runs.map((r) => {
@@ -125,6 +139,9 @@ function existingAncestor(path: string): string {
  * Why a path would not be visible on the compute nodes, or null: a path under `/tmp`, `/var/tmp`, `/dev/shm`
  * or `/run`, or on a tmpfs, is local to this machine, which matters unless every node of the partition is
  * this machine.
+ *
+ * @example
+ * visibilityProblem('the study folder', '/tmp/s', ['n1', 'n2'], 'login1'); // 'the study folder /tmp/s is on a machine-local folder of login1, …'
  */
 export function visibilityProblem(what: string, path: string, nodes: readonly string[], host: string, fsType?: number): string | null {
   if (nodes.length > 0 && nodes.every((n) => n === host)) return null;
@@ -184,6 +201,9 @@ export interface SubmitResult {
  * training refused); a run queued or running in an earlier job is left to it, and a run whose last task
  * failed is submitted again only with `retryFailed`. The partition and the visibility of the study folder
  * and of the CLI on the nodes are checked before anything is written.
+ *
+ * @example
+ * const { jobId } = submitStudy(planRuns(study, out), out, { study: study.name, resources: { signalGrace: 120, sbatchLines: [] }, retryFailed: false });
  */
 export function submitStudy(plans: readonly PlannedRun[], out: string, options: SubmitOptions): SubmitResult {
   const onEvent = options.onEvent ?? ((line: string) => console.error(line));
@@ -239,6 +259,10 @@ export function submitStudy(plans: readonly PlannedRun[], out: string, options: 
 /**
  * Follows the study's submitted runs until none is pending or running, printing each change of state;
  * returns the final status of every run.
+ *
+ * @example
+ * const runs = await waitForStudy(plans, out, { pollSeconds: 30 });
+ * process.exitCode = runs.every((r) => r.state === 'done') ? 0 : 1;
  */
 export async function waitForStudy(
   plans: readonly PlannedRun[],

@@ -15,12 +15,22 @@ export interface TaskState {
 /** The states in which a task may still run: queued, starting, running or being requeued. */
 const ACTIVE = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'RESIZING', 'SUSPENDED', 'STAGE_OUT', 'SIGNALING', 'STOPPED']);
 
-/** True while Slurm may still run the task. */
+/**
+ * True while Slurm may still run the task.
+ *
+ * @example
+ * isActive({ state: 'PENDING' }); // true
+ */
 export function isActive(state: TaskState): boolean {
   return ACTIVE.has(state.state);
 }
 
-/** One `JobID|State|ExitCode|Reason|NodeList` line per task id (`12_3`); array ranges of pending tasks are skipped. */
+/**
+ * One `JobID|State|ExitCode|Reason|NodeList` line per task id (`12_3`); array ranges of pending tasks are skipped.
+ *
+ * @example
+ * parseTaskLines('12_0|CANCELLED by 0|0:0|None|vm').get('12_0'); // { state: 'CANCELLED', exitCode: '0:0', reason: 'by uid 0', nodes: 'vm' }
+ */
 export function parseTaskLines(text: string): Map<string, TaskState> {
   const tasks = new Map<string, TaskState>();
   for (const line of text.split('\n')) {
@@ -43,6 +53,9 @@ export function parseTaskLines(text: string): Map<string, TaskState> {
  * what is queued or running (it is current where the accounting database lags). A cluster without
  * accounting still answers through squeue (finished tasks stay there for Slurm's MinJobAge); `note` then says
  * why exit codes are missing.
+ *
+ * @example
+ * queryTasks(['12']).tasks.get('12_0')?.state; // 'RUNNING'
  */
 export function queryTasks(jobIds: readonly string[]): { tasks: Map<string, TaskState>; note?: string } {
   if (jobIds.length === 0) return { tasks: new Map() };

@@ -35,7 +35,7 @@ describe('CLI validation (built dist/cli.js)', () => {
 
   it('rejects bad study, report and evaluate arguments with the fix', () => {
     expect(mempo('study', 'no-such-study').stderr).toMatch(/study must be a JSON file or one of .*minigrid-rim.* \(got 'no-such-study'\)/);
-    expect(mempo('study', 'minigrid-rim', '--parallelism', '0').stderr).toContain("--parallelism must be a positive integer (got '0')");
+    expect(mempo('study', 'minigrid-rim', '--parallelism', '0').stderr).toContain("--parallelism must be a positive integer up to 2^53 − 1 (got '0')");
     expect(mempo('study', 'minigrid-rim', '--seeds', '9').stderr).toContain('--seeds must be at most 5, the seeds listed in the study (got 9)');
     expect(mempo('report', 'minigrid-rim', '--out', join(dir, 'nothing')).stderr).toContain('does not exist: run the study first or pass its folder');
     expect(mempo('evaluate').stderr).toContain("required option '--run <dir>' not specified");

@@ -1,9 +1,9 @@
 import type { ResolvedRun } from '../training/resolvedRun.js';
 import type { RunRecord, StudyResults } from './studyResults.js';
 
-/** `rim units 4, k 3, hidden 16, stack 1`: the core a run trained. */
+/** `rim units 4, k 3, hidden 16, referenceQuirks {"cellFromHidden":true}, stack 1`: the core a run trained. */
 function coreLabel(training: ResolvedRun): string {
-  const sizes = Object.entries(training.core).map(([key, value]) => `${key} ${value}`);
+  const sizes = Object.entries(training.core).map(([key, value]) => `${key} ${typeof value === 'object' ? JSON.stringify(value) : value}`);
   return `${training.memory} ${[...sizes, `stack ${training.stack}`].join(', ')}`;
 }
 

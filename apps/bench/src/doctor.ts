@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { inspectPythonEnv } from '@mempo/envs';
+import { inspectPythonEnv, nativeAtariStatus } from '@mempo/envs';
 import { useBackend, type BackendInfo } from './backend.js';
 import { loadedCudaLibraries, NATIVE_PACKAGES, nvidiaGpus, parseDeviceLog, provisionedCudaWheels, type DeviceLog } from './nativeBuild.js';
 
@@ -118,6 +118,9 @@ export async function runDoctor(backend?: string): Promise<DoctorCheck[]> {
       ...(missing.length || !roms.length ? { fix: "run 'npm run setup' (the ROMs ship in the ale-py wheel)" } : {}),
     });
   }
+  const ale = nativeAtariStatus();
+  // Not required: without the addon Atari falls back to the Python bridge.
+  checks.push({ name: 'ALE addon', ok: ale.available, required: false, detail: ale.detail, ...(ale.fix ? { fix: ale.fix } : {}) });
   checks.push(gpuCheck(loaded));
   return checks;
 }

@@ -14,6 +14,7 @@ describe('mempo doctor', () => {
     expect(byName['backend']?.detail).toMatch(/^tensorflow via @tensorflow\/tfjs-node/);
     for (const pkg of ['gymnasium', 'minigrid', 'ale-py', 'numpy']) expect(byName[pkg]?.ok).toBe(true);
     expect(byName['Atari ROMs']?.detail).toBe('breakout present, pong present');
+    expect(byName['ALE addon']?.detail).toMatch(/^ALE 0\.12\.1 at .*\/packages\/ale-node\/build\/ale_node\.node; Atari runs natively by default$/);
     // This machine was set up without --gpu and has no NVIDIA driver.
     expect(byName['backend']?.detail).toMatch(/, device CPU$/);
     expect(byName['GPU']?.detail).toBe('not used: the CPU build (@tensorflow/tfjs-node) is loaded; no NVIDIA driver');

@@ -39,5 +39,12 @@ export { CueMemoryTask, type CueMemoryTaskArgs, type CueMemoryStepResult, type C
 export { FrameStack, type FrameStackArgs, type FrameStackState } from './wrappers/frameStack.js';
 export { makeAtariEnv, type AtariEnvArgs } from './bridge/atari.js';
 export { NativeAtariEnv, type NativeAtariEnvArgs, type NativeAtariEnvState } from './ale/nativeAtariEnv.js';
-export { ATARI_BACKENDS, createAtariEnv, defaultAtariBackend, type AtariBackend } from './ale/atariBackend.js';
+export {
+  ATARI_BACKENDS,
+  createAtariEnv,
+  defaultAtariBackend,
+  nativeAtariStatus,
+  type AtariBackend,
+  type NativeAtariStatus,
+} from './ale/atariBackend.js';
 export { unknownAtariGames } from './bridge/atariGames.js';

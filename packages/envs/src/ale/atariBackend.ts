@@ -1,4 +1,4 @@
-import { BUILD_FIX, isAddonBuilt } from '@mempo/ale-node';
+import { BUILD_FIX, addonPath, isAddonBuilt, loadAddon } from '@mempo/ale-node';
 import { makeAtariEnv, type AtariEnvArgs } from '../bridge/atari.js';
 import type { VecEnv } from '../vecEnv.js';
 import { NativeAtariEnv } from './nativeAtariEnv.js';
@@ -34,4 +34,24 @@ export async function createAtariEnv(args: AtariEnvArgs & { backend?: AtariBacke
   if (backend !== 'native') throw new Error(`atari backend must be 'native' or 'bridge' (got ${JSON.stringify(backend)})`);
   if (!isAddonBuilt()) throw new Error(`the native Atari backend needs the ale-node addon: ${BUILD_FIX}; or use the bridge (--atari-backend bridge)`);
   return new NativeAtariEnv(native);
+}
+
+/** What `mempo doctor` shows about the native Atari backend. */
+export interface NativeAtariStatus {
+  /** The addon is built and loads. */
+  available: boolean;
+  /** One line: the addon's path and ALE version, or why it cannot be used. */
+  detail: string;
+  /** How to build it, when it is not available. */
+  fix?: string;
+}
+
+/** Whether the ale-node addon is built and loads, and with which ALE. */
+export function nativeAtariStatus(): NativeAtariStatus {
+  if (!isAddonBuilt()) return { available: false, detail: `not built (${addonPath()}): Atari runs through the Python bridge`, fix: BUILD_FIX };
+  try {
+    return { available: true, detail: `ALE ${loadAddon().aleVersion} at ${addonPath()}; Atari runs natively by default` };
+  } catch (err) {
+    return { available: false, detail: (err as Error).message, fix: BUILD_FIX };
+  }
 }

@@ -7,6 +7,7 @@ import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js'
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
 import { resolveRun, type ResolvedRun } from './resolvedRun.js';
 import { checkBuiltAgent, checkRunFolder } from './runFolderCheck.js';
+import { nativeProvider } from '../backend.js';
 
 /** One training run (DESIGN.md, "Runs"): env × memory × seed × preset. */
 export interface RunSpec {
@@ -53,8 +54,10 @@ function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): voi
 
 /** TensorBoard event files through tfjs-node's writer; only the native backend has one. */
 async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined> {
-  if (tf.getBackend() !== 'tensorflow') return undefined;
-  const { node } = await import('@tensorflow/tfjs-node');
+  const provider = nativeProvider();
+  if (tf.getBackend() !== 'tensorflow' || provider === null) return undefined;
+  // The loaded build's own module: importing the other build would load a second libtensorflow.
+  const { node } = (await import(provider)) as typeof import('@tensorflow/tfjs-node');
   // Opened at the first scalar, after the purge, so that the purge never rewrites the file being written.
   let writer: ReturnType<typeof node.summaryFileWriter> | undefined;
   return {

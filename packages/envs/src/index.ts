@@ -37,6 +37,7 @@ export {
 export { greedyWarehouseAction } from './warehouse/policies.js';
 export { CueMemoryTask, type CueMemoryTaskArgs, type CueMemoryStepResult, type CueMemoryTaskState } from './memoryTask/cueMemoryTask.js';
 export { FrameStack, type FrameStackArgs, type FrameStackState } from './wrappers/frameStack.js';
+export type { AtariOptions } from './atariOptions.js';
 export { makeAtariEnv, type AtariEnvArgs } from './bridge/atari.js';
 export { NativeAtariEnv, type NativeAtariEnvArgs, type NativeAtariEnvState } from './ale/nativeAtariEnv.js';
 export {

@@ -1,43 +1,13 @@
 import { AleVectorEnv, romName } from '@mempo/ale-node';
+import type { AtariOptions } from '../atariOptions.js';
 import { NewestFrameStacks } from '../bridge/newestFrameStacks.js';
 import { EpisodeTracker } from '../episodeStats.js';
 import { assertStateReady, expectKind, expectSame, intArrayField, numberArrayField, STATE_FIX, stateObject } from '../envState.js';
 import type { DiscreteActionSpace, EpisodeStats, ObsArray, ObservationSpace, ResumableVecEnv, VecStepResult } from '../vecEnv.js';
 import { FlickerDraws } from '../wrappers/flicker.js';
 
-/** Settings of {@link NativeAtariEnv}: those of the bridge's `makeAtariEnv`, without the worker's. */
-export interface NativeAtariEnvArgs {
-  /** ROM name: `breakout`, `ms_pacman`; `Breakout`, `ALE/Breakout-v5` and `BreakoutNoFrameskip-v4` also work. */
-  game: string;
-  /** Number of envs P (stepped in ALE's C++ threads). */
-  numEnvs: number;
-  /** Frames stacked per observation. Default 4. */
-  stack?: number;
-  /** Flicker probability p; default 0. Frames are flickered before stacking, as the bridge does. */
-  flicker?: number;
-  /** Seed of the flicker stream until the first seeded `reset`. Default 0. */
-  flickerSeed?: number;
-  /** Emulator frames per agent step, the last two max-pooled. Default 4. */
-  frameskip?: number;
-  /** At most this many no-op steps after each game reset. Default 30. */
-  noopMax?: number;
-  /** `terminated` on every lost life while the game goes on; episodes in `info` stay whole games. Default true. */
-  episodicLife?: boolean;
-  /** Rewards clipped to their sign; `info.episodes[].gameScore` stays unclipped. Default true. */
-  rewardClipping?: boolean;
-  /** Press FIRE after reset in games that need it. Default true. */
-  fireReset?: boolean;
-  /** Sticky actions. Default 0. */
-  repeatActionProbability?: number;
-  /** Max-pool the last two frames of a frameskip. Default true. */
-  maxPool?: boolean;
-  /** Truncate a game after this many emulator frames. Default 108 000. */
-  maxEpisodeFrames?: number;
-  /** All 18 actions instead of the game's minimal set. Default false. */
-  fullActionSpace?: boolean;
-  /** ALE stepping threads; 0 = one per env up to the number of cores. Default 0. */
-  numThreads?: number;
-}
+/** Settings of {@link NativeAtariEnv}: {@link AtariOptions}, stepped in this process by the ALE addon. */
+export type NativeAtariEnvArgs = AtariOptions;
 
 /** The JSON state of a {@link NativeAtariEnv} (`getState()`). */
 export interface NativeAtariEnvState {

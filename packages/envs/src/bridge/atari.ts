@@ -1,42 +1,8 @@
+import type { AtariOptions } from '../atariOptions.js';
 import { GymBridgeEnv, type BridgeOptions } from './gymBridgeEnv.js';
 
-/** Settings of `makeAtariEnv`; defaults are the standard preprocessing of spec/envs.md ("Atari"). */
-export interface AtariEnvArgs extends BridgeOptions {
-  /** ROM name: `breakout`, `ms_pacman`; `Breakout`, `ALE/Breakout-v5` and `BreakoutNoFrameskip-v4` also work. */
-  game: string;
-  /** Number of envs P in the batch (stepped in ALE's C++ threads). */
-  numEnvs: number;
-  /** Frames stacked per observation: 1 for recurrent cores, 4 or 8 for feed-forward baselines. Default 4. */
-  stack?: number;
-  /**
-   * Flicker probability p (IAM paper: 0.5); default 0 (no flicker). The worker sends each env's newest frame,
-   * which is flickered here and then stacked as ALE stacks (spec/envs.md, "Flicker"), so a run with flicker
-   * sees the same stacks as one without, but for the zeroed frames.
-   */
-  flicker?: number;
-  /** Seed of the flicker stream until the first seeded `reset` (which reseeds it). Default 0. */
-  flickerSeed?: number;
-  /** Emulator frames per agent step, the last two max-pooled. Default 4. */
-  frameskip?: number;
-  /** At most this many no-op steps after each game reset. Default 30. */
-  noopMax?: number;
-  /** `terminated` on every lost life while the game goes on; episodes in `info` stay whole games. Default true. */
-  episodicLife?: boolean;
-  /** Rewards clipped to their sign; `info.episodes[].gameScore` stays unclipped. Default true. */
-  rewardClipping?: boolean;
-  /** Press FIRE after reset in games that need it. Default true. */
-  fireReset?: boolean;
-  /** Sticky actions. Default 0. */
-  repeatActionProbability?: number;
-  /** Max-pool the last two frames of a frameskip. Default true. */
-  maxPool?: boolean;
-  /** Truncate a game after this many emulator frames. Default 108 000 (30 min at 60 Hz). */
-  maxEpisodeFrames?: number;
-  /** All 18 actions instead of the game's minimal set. Default false. */
-  fullActionSpace?: boolean;
-  /** ALE stepping threads; 0 = one per core. Default 0. */
-  numThreads?: number;
-}
+/** Settings of `makeAtariEnv`: {@link AtariOptions} and the worker's. */
+export type AtariEnvArgs = AtariOptions & BridgeOptions;
 
 /**
  * P Atari games in one Python worker through `ale_py.AtariVectorEnv` (84×84 grayscale, frameskip 4 with

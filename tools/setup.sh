@@ -56,5 +56,10 @@ bash packages/ale-node/scripts/build-addon.sh
 step "building the packages"
 npx nx run-many -t build --outputStyle=static
 
+step "linking the mempo command"
+# npm ci links a workspace's bin only if its file exists, and dist/cli.js is built after it: link it now, so
+# that `npx mempo` works (checked by .ci/run).
+npm rebuild @mempo/bench --ignore-scripts
+
 echo
 echo "set-up finished in $(( $(date +%s) - started )) s"

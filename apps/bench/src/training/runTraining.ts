@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { AGENT_PRESETS, ConsoleProgress, RUN_FILES, assertRunNotLocked, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type ScalarWriter, type TrainResult } from '@mempo/ppo';
-import { purgeEventsAfter } from './tensorBoardEvents.js';
+import { AGENT_PRESETS, ConsoleProgress, RUN_FILES, assertRunNotLocked, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type TrainResult } from '@mempo/ppo';
+import { EventFileWriter, isEventFile, type HParams } from './tensorBoardEvents.js';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
 import { resolveRun, type ResolvedRun } from './resolvedRun.js';
 import { checkBuiltAgent, checkRunFolder } from './runFolderCheck.js';
-import { nativeProvider } from '../backend.js';
 
 /** One training run (DESIGN.md, "Runs"): env × memory × seed × preset. */
 export interface RunSpec {
@@ -52,19 +50,25 @@ function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): voi
   writeJsonAtomic(runPath(runDir, 'spec'), saved);
 }
 
-/** TensorBoard event files through tfjs-node's writer; only the native backend has one. */
-async function tensorBoardWriter(dir: string): Promise<ScalarWriter | undefined> {
-  const provider = nativeProvider();
-  if (tf.getBackend() !== 'tensorflow' || provider === null) return undefined;
-  // The loaded build's own module: importing the other build would load a second libtensorflow.
-  const { node } = (await import(provider)) as typeof import('@tensorflow/tfjs-node');
-  // Opened at the first scalar, after the purge, so that the purge never rewrites the file being written.
-  let writer: ReturnType<typeof node.summaryFileWriter> | undefined;
-  return {
-    purgeAfter: (step) => void purgeEventsAfter(dir, step),
-    scalar: (name, value, step) => (writer ??= node.summaryFileWriter(dir)).scalar(name, value, step),
-    flush: () => writer?.flush(),
-  };
+/**
+ * TensorBoard event files for the run, on every backend. A run's first writer also records its settings for
+ * TensorBoard's hparams tab (a resumed run has them already, and its purge keeps them: they sit at step 0).
+ */
+function tensorBoardWriter(dir: string, resolved: ResolvedRun): EventFileWriter {
+  const writer = new EventFileWriter(dir);
+  if (!existsSync(dir) || !readdirSync(dir).some(isEventFile)) writer.hparams(runHParams(resolved), resolved.env.id);
+  return writer;
+}
+
+/** The settings a run trained with, flattened for TensorBoard's hparams tab (`ppo/…`, `core/…`). */
+function runHParams(resolved: ResolvedRun): HParams {
+  const values: HParams = { env: resolved.env.id, memory: resolved.memory, preset: resolved.preset, seed: resolved.seed, frames: resolved.frames, envs: resolved.envs, stack: resolved.stack };
+  if (resolved.env.family === 'atari') values['flicker'] = resolved.env.flicker;
+  for (const [prefix, settings] of [['ppo', resolved.ppo], ['core', resolved.core]] as const)
+    for (const [key, value] of Object.entries(settings))
+      if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') values[`${prefix}/${key}`] = value;
+      else if (value !== undefined) values[`${prefix}/${key}`] = JSON.stringify(value);
+  return values;
 }
 
 /**
@@ -87,7 +91,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
     const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed, agent.cores[spec.memory]);
     checkBuiltAgent(runDir, encoder, core);
     if (!existsSync(runPath(runDir, 'spec'))) writeRunSpec(runDir, spec, resolved);
-    const scalarWriter = await tensorBoardWriter(join(runDir, 'tb'));
+    const scalarWriter = tensorBoardWriter(runPath(runDir, 'tensorBoard'), resolved);
     const result = await train({
       config,
       env,
@@ -96,7 +100,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
       heads: agent.heads,
       runDir,
       resume: true,
-      ...(scalarWriter ? { scalarWriter } : {}),
+      scalarWriter,
       ...(spec.signal ? { signal: spec.signal } : {}),
       ...(spec.progress === false ? {} : { progress: new ConsoleProgress(`${spec.env.id} ${spec.memory}`) }),
     });

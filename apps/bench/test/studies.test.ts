@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnosticsHeatmapSpec, renderChart } from '../src/report/charts.js';
+import { curveBands, diagnosticsHeatmapSpec, learningCurveSpec, renderChart } from '../src/report/charts.js';
+import type { RunRecord } from '../src/report/studyResults.js';
 import { meanCi, tQuantile975 } from '../src/report/stats.js';
 import { STUDIES_DIR, shippedStudies } from '../src/studies/studyCommands.js';
 import { planRuns, slug } from '../src/studies/studyRuns.js';
@@ -83,6 +84,35 @@ describe('diagnostics heatmaps', () => {
     expect(mean.svgText.match(/aria-roledescription="rect mark"/g)?.length).toBe(6);
     expect(mean.svgText).toContain('input element (last: null): 0; unit: 0; value: 0.5"');
     expect(mean.svgText).toContain('input element (last: null): 2; unit: 1; value: 1"');
+  });
+
+  it('colours probabilities on a fixed [0, 1] scale and marks episode starts on per-step series', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mempo-heat-'));
+    // Attention within rounding of 0.5: on a fitted scale these would span the whole palette.
+    const flat = Array.from({ length: 6 }, (_, t) => [0.499 + t * 0.0004, 0.501 - t * 0.0004]);
+    const spec = diagnosticsHeatmapSpec('alpha', [2], flat, [0, 4]);
+    const chart = await renderChart(spec, join(dir, 'alpha'));
+    const fills = new Set([...chart.svgText.matchAll(/aria-roledescription="rect mark"[^>]*fill="([^"]+)"/g)].map((m) => m[1]));
+    expect(fills.size).toBe(1);
+    expect(chart.svgText.match(/aria-roledescription="rule mark"/g)?.length).toBe(2);
+    expect(JSON.stringify(spec)).toContain('"domain":[0,1]');
+  });
+});
+
+describe('learning curves', () => {
+  const run = (label: string, seed: number, values: number[]) =>
+    ({ plan: { label, seed }, curve: values.map((value, i) => ({ step: (i + 1) * 1024, value })) }) as unknown as RunRecord;
+
+  it('clip the CI band to the return range, and draw each seed, the mean and the published value', async () => {
+    const runs = [run('RIM', 1, [0.1, 0.9]), run('RIM', 2, [0.5, 0.99]), run('RIM', 3, [0.0, 0.2])];
+    const unclipped = curveBands(runs);
+    const clipped = curveBands(runs, [0, 1]);
+    expect(unclipped[0]!.lo).toBeLessThan(0);
+    expect(clipped.map((r) => [r.lo, r.hi])).toEqual(unclipped.map((r) => [Math.max(0, r.lo), Math.min(1, r.hi)]));
+    const chart = await renderChart(learningCurveSpec('curves', runs, 'agent steps', { published: { RIM: 0.91 }, range: [0, 1] }), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
+    // One line per seed and one for the mean; the published value is a rule.
+    expect(chart.svgText.match(/aria-roledescription="line mark"/g)?.length).toBe(4);
+    expect(chart.svgText.match(/aria-roledescription="rule mark"/g)?.length).toBe(1);
   });
 });
 

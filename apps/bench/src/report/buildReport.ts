@@ -1,10 +1,18 @@
 import { makeDirectory, writeFileAtomic } from '@mempo/ppo';
 import { join, relative } from 'node:path';
-import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles } from './charts.js';
+import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles, type ReturnRange } from './charts.js';
 import { renderHtmlReport } from './htmlReport.js';
 import { recordedSettings } from './recordedSettings.js';
 import { CI_NOTE, buildTables, tableMarkdown, tablesCsv, type ResultTable } from './tables.js';
 import type { StudyResults } from './studyResults.js';
+import type { Study } from '../studies/studySchema.js';
+
+/**
+ * The episode returns each env family can give; the learning curves' CI bands are clipped to them. MiniGrid:
+ * 1 − 0.9·steps/max_steps on success, else 0; Warehouse: +1 per item, never negative; Atari depends on the
+ * game (Pong's is negative), so it is not clipped.
+ */
+const RETURN_RANGES: Partial<Record<Study['family'], ReturnRange>> = { minigrid: [0, 1], warehouse: [0, Infinity] };
 
 /** What {@link buildReport} wrote, paths relative to the study folder. */
 export interface ReportFiles {
@@ -55,8 +63,12 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   for (const experiment of study.experiments) {
     const runs = results.runs.filter((r) => r.plan.train.id === experiment.train);
     if (runs.every((r) => r.curve.length === 0)) continue;
-    const title = `${experiment.train}: recent mean return (mean ± 95% CI over seeds)`;
-    curves.push(await renderChart(learningCurveSpec(title, runs, study.unit), join(dir, `curve-${fileName(experiment.train)}`)));
+    const title = `${experiment.train}: recent mean return (mean ± 95% CI over seeds; thin: each seed; dashed: published)`;
+    const published = Object.fromEntries(
+      Object.entries(study.published).flatMap(([label, byEnv]) => (byEnv[experiment.train] !== undefined ? [[label, byEnv[experiment.train]!]] : [])),
+    );
+    const options = { published, ...(RETURN_RANGES[study.family] ? { range: RETURN_RANGES[study.family]! } : {}) };
+    curves.push(await renderChart(learningCurveSpec(title, runs, study.unit, options), join(dir, `curve-${fileName(experiment.train)}`)));
   }
 
   // One heatmap per (training env, label, series): the first seed that recorded diagnostics.
@@ -71,7 +83,7 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
       seen.add(key);
       const title = `${run.plan.label} ${name}, ${d.env}, seed ${run.plan.seed}, env 0, ${d.steps} steps`;
       const base = join(dir, `diag-${fileName(run.plan.train.id)}-${fileName(run.plan.label)}-${name}`);
-      heatmaps.push(await renderChart(diagnosticsHeatmapSpec(title, series.shape, series.values), base));
+      heatmaps.push(await renderChart(diagnosticsHeatmapSpec(title, series.shape, series.values, d.episodeStarts), base));
     }
   }
 

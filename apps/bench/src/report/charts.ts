@@ -29,8 +29,17 @@ export async function renderChart(spec: TopLevelSpec, base: string): Promise<Cha
   return { svg: `${base}.svg`, png: `${base}.png`, svgText };
 }
 
-/** Per label and update: mean over seeds and the 95% CI band of the recent-return curve. */
-export function curveBands(runs: readonly RunRecord[]): { label: string; step: number; mean: number; lo: number; hi: number; n: number }[] {
+/** The returns an env family can give, for clipping CI bands (a band below the lowest return is not data). */
+export type ReturnRange = readonly [number, number];
+
+/**
+ * Per label and update: mean over seeds and the 95% CI band of the recent-return curve, the band clipped to
+ * `range` (a t-interval over 3 seeds can reach far below the lowest possible return).
+ */
+export function curveBands(
+  runs: readonly RunRecord[],
+  range: ReturnRange = [-Infinity, Infinity],
+): { label: string; step: number; mean: number; lo: number; hi: number; n: number }[] {
   const byLabel = new Map<string, RunRecord[]>();
   for (const r of runs) if (r.curve.length > 0) byLabel.set(r.plan.label, [...(byLabel.get(r.plan.label) ?? []), r]);
   const rows = [];
@@ -41,35 +50,66 @@ export function curveBands(runs: readonly RunRecord[]): { label: string; step: n
       const points = group.map((r) => r.curve[i]).filter((p) => p !== undefined);
       const stats = meanCi(points.map((p) => p.value));
       const half = Number.isFinite(stats.ci95) ? stats.ci95 : 0;
-      rows.push({ label, step: points[0]!.step, mean: stats.mean, lo: stats.mean - half, hi: stats.mean + half, n: stats.n });
+      rows.push({ label, step: points[0]!.step, mean: stats.mean, lo: Math.max(range[0], stats.mean - half), hi: Math.min(range[1], stats.mean + half), n: stats.n });
     }
   }
   return rows;
 }
 
-/** Learning curves of one training env: mean recent return over seeds with a 95% CI band per memory. */
-export function learningCurveSpec(title: string, runs: readonly RunRecord[], unit: string): TopLevelSpec {
+/**
+ * Learning curves of one training env: per model, each seed's curve (thin), the mean over seeds (thick) with
+ * its 95% CI band, and the published final return as a dashed line. The legend takes the lines' colours
+ * (not the pale band's).
+ */
+export function learningCurveSpec(
+  title: string,
+  runs: readonly RunRecord[],
+  unit: string,
+  options: { published?: Record<string, number>; range?: ReturnRange } = {},
+): TopLevelSpec {
   const x = { field: 'step', type: 'quantitative' as const, title: unit };
-  const color = { field: 'label', type: 'nominal' as const, title: 'model' };
+  // One colour scale; its legend comes from the mean lines only (full opacity), never from the pale bands.
+  const color = { field: 'label', type: 'nominal' as const, title: 'model', legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const quiet = { ...color, legend: null };
+  const seeds = runs.flatMap((r) => r.curve.map((p) => ({ label: r.plan.label, seed: r.plan.seed, step: p.step, value: p.value })));
+  const published = Object.entries(options.published ?? {}).map(([label, value]) => ({ label, value }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: 520,
     height: 300,
-    data: { values: curveBands(runs) },
+    resolve: { legend: { color: 'independent' } },
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'episode return (recent mean)' }, y2: { field: 'hi' }, color } },
-      { mark: { type: 'line' }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
+      {
+        data: { values: curveBands(runs, options.range) },
+        mark: { type: 'area', opacity: 0.2 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'episode return (recent mean)' }, y2: { field: 'hi' }, color: quiet },
+      },
+      {
+        data: { values: seeds },
+        mark: { type: 'line', opacity: 0.35, strokeWidth: 1 },
+        encoding: { x, y: { field: 'value', type: 'quantitative' }, detail: { field: 'seed', type: 'nominal' }, color: quiet },
+      },
+      { data: { values: curveBands(runs, options.range) }, mark: { type: 'line', strokeWidth: 2.5 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
+      ...(published.length > 0
+        ? [{ data: { values: published }, mark: { type: 'rule' as const, strokeDash: [6, 4] }, encoding: { y: { field: 'value', type: 'quantitative' as const }, color: quiet } }]
+        : []),
     ],
   };
 }
 
 /**
  * A heatmap of one diagnostics series of env 0. A per-step vector (RIM `activeMask` [U], IAM `alpha` [N])
- * is drawn over time (step × index); a per-step matrix (RIM `inputAttention` [U, N]) is averaged over the
- * recorded steps (row × column).
+ * is drawn over time (step × index), with the steps where an episode started marked; a per-step matrix (RIM
+ * `inputAttention` [U, N]) is averaged over the recorded steps (row × column). Every series is a probability or
+ * a 0/1 mask, so the colour scale is fixed to [0, 1]: rounding noise around 0.5 stays one colour.
  */
-export function diagnosticsHeatmapSpec(title: string, shape: readonly number[], values: readonly (readonly number[])[]): TopLevelSpec {
+export function diagnosticsHeatmapSpec(
+  title: string,
+  shape: readonly number[],
+  values: readonly (readonly number[])[],
+  episodeStarts: readonly number[] = [],
+): TopLevelSpec {
   const cells: { x: number; y: number; value: number }[] = [];
   let xTitle: string;
   let yTitle: string;
@@ -88,17 +128,22 @@ export function diagnosticsHeatmapSpec(title: string, shape: readonly number[], 
     xTitle = 'input element (last: null)';
     yTitle = 'unit';
   }
+  const x = { field: 'x', type: 'ordinal' as const, title: xTitle, axis: { labelOverlap: true } };
+  const heatmap = {
+    data: { values: cells },
+    mark: 'rect' as const,
+    encoding: {
+      x,
+      y: { field: 'y', type: 'ordinal' as const, title: yTitle },
+      color: { field: 'value', type: 'quantitative' as const, title: 'value', scale: { scheme: 'viridis', domain: [0, 1] } },
+    },
+  };
+  const starts = shape.length <= 1 ? episodeStarts.map((t) => ({ x: t })) : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: starts.length > 0 ? { text: title, subtitle: 'red lines: an episode starts (memory reset)' } : title,
     width: 520,
     height: 180,
-    data: { values: cells },
-    mark: 'rect',
-    encoding: {
-      x: { field: 'x', type: 'ordinal', title: xTitle, axis: { labelOverlap: true } },
-      y: { field: 'y', type: 'ordinal', title: yTitle },
-      color: { field: 'value', type: 'quantitative', scale: { scheme: 'viridis' } },
-    },
+    layer: [heatmap, ...(starts.length > 0 ? [{ data: { values: starts }, mark: { type: 'rule' as const, color: 'red', strokeWidth: 1.5 }, encoding: { x } }] : [])],
   };
 }

@@ -13,6 +13,7 @@ interface EvaluateFlags {
   seed?: number;
   envs?: number;
   flicker?: number;
+  deterministic?: boolean;
 }
 
 function nonNegativeInt(value: string): number {
@@ -31,13 +32,14 @@ function probability(value: string): number {
 export function addEvaluateCommand(program: Command, backend: () => string | undefined): void {
   program
     .command('evaluate')
-    .description("load a run's newest checkpoint and report the mean return over N episodes (sampled actions, dropout off)")
+    .description("load a run's newest checkpoint and report the mean return over N episodes (sampled actions, or --deterministic; dropout off)")
     .requiredOption('--run <dir>', 'run folder written by a training command or a study')
     .option('--env <id>', "env id of the run's family (default: the training env)")
     .option('--episodes <n>', 'episodes to finish', positiveInt('--episodes'), 100)
     .option('--seed <n>', 'evaluation seed (default 10000 + the run seed)', nonNegativeInt)
     .option('--envs <n>', 'parallel envs (default: as in training)', positiveInt('--envs'))
     .option('--flicker <p>', "Atari: flicker probability (default: the run's)", probability)
+    .option('--deterministic', 'take the most likely action instead of sampling one')
     .action(async (flags: EvaluateFlags) => {
       const spec = readRunSpec(flags.run);
       // The env is built from the run's family, so an id of another family would silently evaluate the
@@ -57,11 +59,12 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
         episodes: flags.episodes,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
+        deterministic: flags.deterministic === true,
       });
-      const path = join(flags.run, `evaluate-${env.id.replace(/[^A-Za-z0-9.-]+/g, '_')}.json`);
+      const path = join(flags.run, `evaluate-${env.id.replace(/[^A-Za-z0-9.-]+/g, '_')}${result.deterministic ? '-deterministic' : ''}.json`);
       writeFileAtomic(path, JSON.stringify(result) + '\n');
       console.log(
-        `${env.id}: mean return ${result.returnMean.toFixed(3)} ± ${result.returnStd.toFixed(3)} (std) over ${result.episodes} episodes, ` +
+        `${env.id}${result.deterministic ? ' (deterministic)' : ''}: mean return ${result.returnMean.toFixed(3)} ± ${result.returnStd.toFixed(3)} (std) over ${result.episodes} episodes, ` +
           `mean length ${result.lengthMean.toFixed(1)}, checkpoint update ${result.update}; wrote ${path}`,
       );
     });

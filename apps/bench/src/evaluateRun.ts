@@ -76,6 +76,8 @@ export interface EvaluateRunOptions {
   numEnvs?: number;
   /** Record this many steps of env 0's core diagnostics (0: none). */
   diagnosticSteps?: number;
+  /** The most likely action instead of a sampled one. Default false. */
+  deterministic?: boolean;
 }
 
 /** One evaluation of a run's final policy on one env. */
@@ -101,7 +103,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const loaded = await loadRun(runDir, options.env, options.numEnvs);
   try {
     const seed = options.seed ?? 10_000 + loaded.spec.seed;
-    const result = await evaluate(loaded.agent, loaded.env, { episodes: options.episodes ?? 100, seed });
+    const result = await evaluate(loaded.agent, loaded.env, { episodes: options.episodes ?? 100, seed, deterministic: options.deterministic === true });
     const steps = options.diagnosticSteps ?? 0;
     const diagnostics = steps > 0 ? await recordDiagnostics(loaded.agent, loaded.env, steps, seed) : undefined;
     return { env: (options.env ?? loaded.spec.env).id, update: loaded.update, ...result, ...(diagnostics ? { diagnostics } : {}) };

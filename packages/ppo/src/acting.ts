@@ -108,6 +108,19 @@ export function obsTensor(obs: ObsArray, numEnvs: number, obsShape: readonly num
   return tf.tensor(values, [numEnvs, ...obsShape], 'float32');
 }
 
+/**
+ * One eager step of the agent taking the most likely action (argmax of the logits; SB3's `deterministic=True`),
+ * dropout off. Returns the actions, the next state and the diagnostics (the caller owns both).
+ */
+export function actGreedy(agent: ActorCritic, obs: tf.Tensor, state: tf.Tensor[], starts: Uint8Array): Pick<Acted, 'actions' | 'state' | 'diagnostics'> {
+  const startsTensor = tf.tensor1d(Float32Array.from(starts));
+  const out = agent.step(obs, state, startsTensor, false);
+  const best = tf.argMax(out.logits, 1);
+  const actions = Int32Array.from(best.dataSync());
+  tf.dispose([startsTensor, best, out.logits, out.values]);
+  return { actions, state: out.state, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
+}
+
 /** One eager step of the agent with sampled actions (evaluation and other eager callers). */
 export function act(agent: ActorCritic, obs: tf.Tensor, state: tf.Tensor[], starts: Uint8Array, training: boolean, rng: Rng): Acted {
   const startsTensor = tf.tensor1d(Float32Array.from(starts));

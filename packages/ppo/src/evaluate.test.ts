@@ -35,6 +35,31 @@ describe('evaluate', () => {
     const all = await evaluateAll(agent, { train: new CueMemoryTask({ numEnvs: 4, delay: 3 }), heldOut: new CueMemoryTask({ numEnvs: 2, delay: 6 }) }, { episodes: 6, seed: 5 });
     expect(all.train!.lengthMean).toBe(4);
     expect(all.heldOut!.lengthMean).toBe(7);
+    expect(first.deterministic).toBe(false);
+    agent.dispose();
+  });
+
+  it('with deterministic, takes the argmax of the policy: the same action wherever the policy is the same', async () => {
+    // The step counter's output is the step in the episode, whatever the cue: every env has the same policy at a
+    // given step, so greedy actions agree across envs, where sampled ones (near-uniform heads) disagree.
+    class ActionSpy extends CueMemoryTask {
+      readonly actions: number[][] = [];
+      override step(actions: Int32Array) {
+        this.actions.push(Array.from(actions));
+        return super.step(actions);
+      }
+    }
+    const agent = new ActorCritic({ encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }), core: new StepCounterCore(3), numActions: 2, seed: 1 });
+    const run = async (deterministic: boolean) => {
+      const env = new ActionSpy({ numEnvs: 8, delay: 3 });
+      const result = await evaluate(agent, env, { episodes: 16, seed: 5, deterministic });
+      return { result, agreeing: env.actions.filter((step) => new Set(step).size === 1).length, steps: env.actions.length };
+    };
+    const greedy = await run(true);
+    expect(greedy.result.deterministic).toBe(true);
+    expect(greedy.agreeing).toBe(greedy.steps);
+    const sampled = await run(false);
+    expect(sampled.agreeing).toBeLessThan(sampled.steps);
     agent.dispose();
   });
 });

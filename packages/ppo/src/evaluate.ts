@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { VecEnv } from '@mempo/envs';
-import { act, obsTensor } from './acting.js';
+import { act, actGreedy, obsTensor } from './acting.js';
 import type { ActorCritic } from './actorCritic.js';
 import { Rng } from './rng.js';
 
@@ -10,11 +10,15 @@ export interface EvaluateOptions {
   episodes?: number;
   /** Seed of the env reset and of the action sampling. */
   seed: number;
+  /** Take the most likely action instead of sampling one (SB3's `deterministic=True`). Default false. */
+  deterministic?: boolean;
 }
 
 /** Statistics of an evaluation. */
 export interface EvaluationResult {
   episodes: number;
+  /** True when actions were the argmax of the policy, false when sampled. */
+  deterministic: boolean;
   returnMean: number;
   returnStd: number;
   returnMedian: number;
@@ -39,8 +43,8 @@ export function summarize(values: readonly number[]): { mean: number; std: numbe
 }
 
 /**
- * Runs the agent until `episodes` episodes have finished (spec/ppo.md, "Evaluation"): sampled actions,
- * dropout off, the memory zeroed at every episode start. Works on the training env or any held-out env
+ * Runs the agent until `episodes` episodes have finished (spec/ppo.md, "Evaluation"): sampled actions (or
+ * the most likely ones with `deterministic`), dropout off, the memory zeroed at every episode start. Works on the training env or any held-out env
  * with the same observation and action spaces. The env is reset, not closed.
  *
  * @example
@@ -59,7 +63,7 @@ export async function evaluate(agent: ActorCritic, env: VecEnv, options: Evaluat
   try {
     while (returns.length < target) {
       const x = obsTensor(obs, P, env.observationSpace.shape);
-      const acted = act(agent, x, state, starts, false, rng);
+      const acted = options.deterministic ? actGreedy(agent, x, state, starts) : act(agent, x, state, starts, false, rng);
       tf.dispose([x, ...state, ...Object.values(acted.diagnostics ?? {})]);
       state = acted.state;
       const result = await env.step(acted.actions);
@@ -79,6 +83,7 @@ export async function evaluate(agent: ActorCritic, env: VecEnv, options: Evaluat
   const r = summarize(returns);
   return {
     episodes: returns.length,
+    deterministic: options.deterministic === true,
     returnMean: r.mean,
     returnStd: r.std,
     returnMedian: r.median,

@@ -17,7 +17,7 @@ export { ActorCriticHeads, LINEAR_HEADS, type ActorCriticHeadsArgs, type HeadSpe
 export { ActorCritic, type ActorCriticArgs, type ActStep, type PredictOptions, type Prediction } from './actorCritic.js';
 export { encoderFromConfig } from './encoderFromConfig.js';
 export { loadAgent, type LoadedAgent, type RunConfigFile } from './loadAgent.js';
-export { act, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
+export { act, actGreedy, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
 export {
   saveCheckpoint,

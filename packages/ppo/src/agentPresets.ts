@@ -65,8 +65,7 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
       },
     },
     knownDifferences: [
-      "torch-ac's update shifts the sequence starts by half a sequence on odd epochs (`_get_batches_starting_indexes`); ours always start at multiples of bpttLength.",
-      "torch-ac writes the memories computed during an update back into the batch (`exps.memory[inds + i + 1] = memory.detach()`), so later epochs start from refreshed states; ours start from the states stored while acting.",
+      "torch-ac writes the memories computed during an update back into the batch (`exps.memory[inds + i + 1] = memory.detach()`), so later epochs start from refreshed states; ours start from the states stored while acting (also on the half-shifted passes of `sequenceShift`).",
       "The reference's group LSTM has no bias (RIM.py GroupLSTMCell: GroupLinearLayer i2h/h2h); ours has a trained bias initialised U(±1/√H).",
       "The reference model.py passes c := h into its RIM at every step (`hidden[1] = hidden[0]`): the RIM core's referenceQuirks.cellFromHidden, set per study, not by this preset.",
     ],

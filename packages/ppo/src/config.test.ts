@@ -13,6 +13,8 @@ describe('presets', () => {
     expect([rim.numEnvs, rim.numSteps, rim.bpttLength, rim.epochs, rim.seqsPerBatch]).toEqual([16, 128, 32, 4, 8]);
     expect([rim.learningRate, rim.lrSchedule, rim.adamEpsilon, rim.clipEpsilon, rim.maxGradNorm]).toEqual([1e-4, 'constant', 1e-8, 0.2, 0.5]);
     expect(rim.dropoutWhileActing).toBe(true);
+    // torch-ac's half-sequence shift on odd passes is the MiniGrid preset's only; the others start at k·L.
+    expect([rim.sequenceShift, PRESETS.atari.sequenceShift, PRESETS.iam.sequenceShift]).toEqual(['half-on-odd-epochs', 'none', 'none']);
     // 8 sequences of 32 steps = 256 samples per minibatch, 64 sequences per update → 8 minibatches.
     expect((rim.numEnvs * rim.numSteps) / rim.bpttLength / rim.seqsPerBatch).toBe(8);
     const atari = PRESETS.atari;
@@ -42,6 +44,11 @@ describe('validateConfig', () => {
     expect(() => resolveConfig('atari', { bpttLength: 100 })).toThrow('bpttLength must divide numSteps (got bpttLength=100, numSteps=128)');
     expect(() => resolveConfig('atari', { seqsPerBatch: 3 })).toThrow('seqsPerBatch must divide the 8 sequences of an update');
     expect(() => resolveConfig('atari', { totalSteps: 10 })).toThrow('totalSteps must be at least one update, numEnvs·numSteps=1024 (got 10)');
+    expect(() => resolveConfig('atari', { sequenceShift: 'half' as never })).toThrow(`sequenceShift must be 'none' or 'half-on-odd-epochs' (got "half")`);
+    expect(() => resolveConfig('minigrid-rim', { numSteps: 120, bpttLength: 15, seqsPerBatch: 4 })).toThrow(
+      "bpttLength must be even with sequenceShift 'half-on-odd-epochs', which starts sequences at bpttLength/2 (got bpttLength=15)",
+    );
+    expect(() => resolveConfig('minigrid-rim', { numSteps: 120, bpttLength: 15, seqsPerBatch: 4, sequenceShift: 'none' })).not.toThrow();
     expect(() => resolveConfig('atari', { lr: 1 } as never)).toThrow("unknown PPO config field 'lr'");
     expect(() => resolveConfig('dqn' as never)).toThrow("preset must be one of minigrid-rim, atari, iam (got 'dqn')");
   });

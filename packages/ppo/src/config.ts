@@ -11,6 +11,15 @@ export type EngineChoice = 'auto' | 'graph' | 'eager';
  */
 export type UpdateRounding = 'floor' | 'ceil';
 
+/**
+ * Where an update's training sequences start. 'none': at multiples of bpttLength on every pass.
+ * 'half-on-odd-epochs': torch-ac's `PPOAlgo._get_batches_starting_indexes`, which on every odd-numbered pass
+ * over the rollout (counted over the whole run, torch-ac's `batch_num`; with an even `epochs` these are the
+ * odd epochs of every update) starts them half a sequence later, at L/2 + k·L, dropping the one per env column
+ * that would then run past the column's end. bpttLength must then be even.
+ */
+export type SequenceShift = 'none' | 'half-on-odd-epochs';
+
 /** How a scheduled hyperparameter moves over the run (spec/ppo.md, "Schedules"). */
 export type Schedule = 'constant' | 'linear';
 
@@ -27,6 +36,11 @@ export interface PpoConfig {
   bpttLength: number;
   /** Passes over the rollout per update. */
   epochs: number;
+  /**
+   * Where sequences start on each pass ({@link SequenceShift}). A shifted pass has P fewer sequences, so its
+   * last minibatch may be smaller than `seqsPerBatch`.
+   */
+  sequenceShift: SequenceShift;
   /** Sequences per minibatch; P·T/L sequences must be a multiple of it. One optimizer step per minibatch. */
   seqsPerBatch: number;
   /**
@@ -93,12 +107,14 @@ const schedule: Check = (v) => (v === 'constant' || v === 'linear' ? null : "'co
 const integer: Check = (v) => (Number.isInteger(v) ? null : 'an integer');
 const engine: Check = (v) => (v === 'auto' || v === 'graph' || v === 'eager' ? null : "'auto', 'graph' or 'eager'");
 const rounding: Check = (v) => (v === 'floor' || v === 'ceil' ? null : "'floor' or 'ceil'");
+const shift: Check = (v) => (v === 'none' || v === 'half-on-odd-epochs' ? null : "'none' or 'half-on-odd-epochs'");
 const optionalPositive: Check = (v) => (v === null ? null : positive(v) && 'a positive number or null');
 
 const CHECKS: Record<keyof PpoConfig, Check> = {
   numEnvs: positiveInt,
   numSteps: positiveInt,
   bpttLength: positiveInt,
+  sequenceShift: shift,
   epochs: positiveInt,
   seqsPerBatch: positiveInt,
   chunkLength: positiveInt,
@@ -146,6 +162,8 @@ export function validateConfig(config: PpoConfig): PpoConfig {
   const { numEnvs, numSteps, bpttLength, seqsPerBatch } = config;
   if (numSteps % bpttLength !== 0)
     throw new Error(`bpttLength must divide numSteps (got bpttLength=${bpttLength}, numSteps=${numSteps})`);
+  if (config.sequenceShift === 'half-on-odd-epochs' && bpttLength % 2 !== 0)
+    throw new Error(`bpttLength must be even with sequenceShift 'half-on-odd-epochs', which starts sequences at bpttLength/2 (got bpttLength=${bpttLength})`);
   const sequences = (numEnvs * numSteps) / bpttLength;
   if (sequences % seqsPerBatch !== 0)
     throw new Error(

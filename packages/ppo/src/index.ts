@@ -1,11 +1,11 @@
-export { type PpoConfig, type Schedule, type EngineChoice, type UpdateRounding, CONFIG_FIELDS, validateConfig, numUpdates, updatesFor } from './config.js';
+export { type PpoConfig, type Schedule, type EngineChoice, type UpdateRounding, type SequenceShift, CONFIG_FIELDS, validateConfig, numUpdates, updatesFor } from './config.js';
 export { PRESETS, PRESET_NAMES, type PresetName, resolveConfig } from './presets.js';
 export { AGENT_PRESETS, type AgentSpec } from './agentPresets.js';
 export { scheduledValue } from './schedules.js';
 export { Rng } from './rng.js';
 export { computeGae, normalizeInPlace, explainedVariance, type GaeArgs, type GaeResult } from './advantages.js';
 export { RolloutBuffer, type RolloutBufferArgs } from './rolloutBuffer.js';
-export { sequenceRefs, epochMinibatches, gatherMinibatch, type SequenceRef, type MinibatchArrays } from './minibatches.js';
+export { sequenceRefs, epochMinibatches, isShiftedPass, gatherMinibatch, type SequenceRef, type MinibatchArrays } from './minibatches.js';
 export { ppoLoss, type PpoLossInputs, type PpoLossOptions, type PpoLossTerms } from './loss.js';
 export { Adam, type AdamArgs, type AdamStepInputs } from './adam.js';
 export { Conv2D, type Conv2DArgs } from './conv2d.js';

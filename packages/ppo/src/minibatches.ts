@@ -1,3 +1,4 @@
+import type { SequenceShift } from './config.js';
 import type { Rng } from './rng.js';
 import type { RolloutBuffer } from './rolloutBuffer.js';
 
@@ -15,9 +16,33 @@ export function sequenceRefs(numSteps: number, numEnvs: number, length: number):
   return refs;
 }
 
-/** One epoch's minibatches: the sequences shuffled with the run's RNG, in groups of `seqsPerBatch`. */
-export function epochMinibatches(refs: readonly SequenceRef[], seqsPerBatch: number, rng: Rng): SequenceRef[][] {
-  const order = rng.shuffle([...refs]);
+/**
+ * Whether pass `pass` over the rollout (0-based, counted over the whole run: updates before × epochs + epoch)
+ * starts its sequences half a sequence later under `shift` (torch-ac's `batch_num % 2 == 1`).
+ */
+export function isShiftedPass(shift: SequenceShift, pass: number): boolean {
+  return shift === 'half-on-odd-epochs' && pass % 2 === 1;
+}
+
+/**
+ * One epoch's minibatches: the sequences shuffled with the run's RNG, in groups of `seqsPerBatch` (the last
+ * group smaller when they do not divide). With `shifted` (a pass where {@link isShiftedPass} holds), the
+ * shuffled sequences are then cut as torch-ac's `_get_batches_starting_indexes` does: the one that ends a
+ * column (`start + L = numSteps`) is dropped and the others start `L/2` later, so no sequence crosses the end
+ * of its env's column. The RNG draws the same either way.
+ */
+export function epochMinibatches(
+  refs: readonly SequenceRef[],
+  seqsPerBatch: number,
+  rng: Rng,
+  shifted?: { length: number; numSteps: number },
+): SequenceRef[][] {
+  let order = rng.shuffle([...refs]);
+  if (shifted) {
+    const { length, numSteps } = shifted;
+    if (length % 2 !== 0) throw new Error(`a shifted pass needs an even sequence length (got ${length})`);
+    order = order.filter((r) => r.start + length < numSteps).map((r) => ({ env: r.env, start: r.start + length / 2 }));
+  }
   const batches: SequenceRef[][] = [];
   for (let i = 0; i < order.length; i += seqsPerBatch) batches.push(order.slice(i, i + seqsPerBatch));
   return batches;

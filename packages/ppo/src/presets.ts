@@ -14,6 +14,7 @@ const shared = {
   keepCheckpoints: 3,
   statsWindow: 100,
   engine: 'auto',
+  sequenceShift: 'none',
 } as const;
 
 /**
@@ -30,6 +31,9 @@ export const PRESETS = {
     numEnvs: 16,
     numSteps: 128,
     bpttLength: 32,
+    // torch-ac ppo.py _get_batches_starting_indexes: `if self.batch_num % 2 == 1:` drops the starts whose
+    // sequence would cross the end of a process's frames and adds `self.recurrence // 2` to the others.
+    sequenceShift: 'half-on-odd-epochs',
     epochs: 4,
     seqsPerBatch: 8,
     learningRate: 1e-4,

@@ -35,7 +35,8 @@ export interface RolloutSummary {
 /**
  * Fills the buffer with T steps of every env (spec/ppo.md "Rollout"): the state before each step is stored
  * before the episode-start reset, so a training sequence replays it through the same reset. Only the states
- * where a minibatch sequence starts (t % L = 0) are read back to JS; the others never leave the engine.
+ * where a minibatch sequence may start (t % L = 0, or t % (L/2) = 0 under `sequenceShift`) are read back to JS;
+ * the others never leave the engine.
  */
 export async function collectRollout(
   engine: AgentEngine,
@@ -54,9 +55,11 @@ export async function collectRollout(
   let layout: { name: string; size: number }[] = [];
   const startsArray = new Float32Array(P);
   const obsScratch = new Float32Array(buffer.obs.length / config.numSteps);
+  // A shifted pass starts sequences at L/2 + k·L (validateConfig keeps L even then).
+  const stateEvery = config.sequenceShift === 'half-on-odd-epochs' ? config.bpttLength / 2 : config.bpttLength;
   for (let t = 0; t < config.numSteps; t++) {
     const actStart = performance.now();
-    const sequenceStart = t % config.bpttLength === 0;
+    const sequenceStart = t % stateEvery === 0;
     buffer.storeInputs(t, run.obs, run.starts, sequenceStart ? run.state.map((s) => s.dataSync() as Float32Array) : null);
     const x = obsTensor(run.obs, P, obsShape, obsScratch);
     startsArray.set(run.starts);

@@ -39,11 +39,14 @@ export interface RunParts {
 
 /**
  * A config field as it acts on the run. `chunkLength` acts as min(chunkLength, bpttLength), and checkpoints
- * written before the field existed ran every sequence as one chunk.
+ * written before the field existed ran every sequence as one chunk; those written before `updateRounding` or
+ * `sequenceShift` existed ran as 'floor' and 'none'.
  */
 export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
   // Checkpoints written before updateRounding existed ran whole updates only.
   if (field === 'updateRounding') return config.updateRounding ?? 'floor';
+  // Checkpoints written before sequenceShift existed started every sequence at a multiple of bpttLength.
+  if (field === 'sequenceShift') return config.sequenceShift ?? 'none';
   if (field !== 'chunkLength') return config[field];
   return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -89,6 +89,62 @@ describe('train', () => {
     // keepCheckpoints = 2: only the newest two remain, and no temporary folder is left behind.
     expect(readdirSync(join(resumedDir, 'checkpoints'))).toEqual(['update-000006', 'update-000008']);
     expect(existsSync(join(resumedDir, 'config.json'))).toBe(true);
+  });
+
+  it("trains with sequenceShift 'half-on-odd-epochs' on the cue task: flat numTensors, exact resume, old checkpoints read as 'none'", async () => {
+    // 3 envs × 8 steps, L = 4: 6 sequences in minibatches of 2; a shifted pass has 3 (minibatches of 2 and 1).
+    // 3 epochs: the shifted passes (odd over the run) fall on epoch 1 of even updates, epochs 0 and 2 of odd ones.
+    const shiftConfig = (sequenceShift: 'none' | 'half-on-odd-epochs', updates = 8) =>
+      small({ numEnvs: 3, epochs: 3, sequenceShift, totalSteps: 3 * 8 * updates, checkpointEvery: 3 });
+    const parts = () => ({
+      env: new CueMemoryTask({ numEnvs: 3 }),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [8], seed: 1 }),
+      core: new LSTMCore({ inputSize: 8, hiddenSize: 8, seed: 1 }),
+    });
+    const deterministic = (rows: Metrics[]) =>
+      rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/') && k !== 'charts/fps')));
+
+    const counts: number[] = [];
+    const straightRows: Metrics[] = [];
+    const straight = await train({
+      config: shiftConfig('half-on-odd-epochs'),
+      ...parts(),
+      runDir: tempDir(),
+      callbacks: { onUpdate: (m) => void (straightRows.push(m), counts.push(tf.memory().numTensors)) },
+    });
+    straight.agent.dispose();
+    expect(counts).toHaveLength(8);
+    expect(new Set(counts).size, `tensor counts per update: ${counts.join(' ')}`).toBe(1);
+
+    // The shift changes the update: the same run without it differs from the first update on.
+    const plainRows: Metrics[] = [];
+    (await train({ config: shiftConfig('none'), ...parts(), callbacks: { onUpdate: (m) => void plainRows.push(m) } })).agent.dispose();
+    expect(plainRows[0]!['losses/policy_loss']).not.toBe(straightRows[0]!['losses/policy_loss']);
+
+    // Stop after update 3 (an odd number of updates of 3 passes: the resumed update starts on a shifted pass).
+    const runDir = tempDir();
+    const resumedRows: Metrics[] = [];
+    const first = await train({ config: shiftConfig('half-on-odd-epochs'), ...parts(), runDir, callbacks: { onUpdate: (m) => (resumedRows.push(m), m.update === 3 ? 'stop' : undefined) } });
+    expect(first.updates).toBe(3);
+    first.agent.dispose();
+    const second = await train({ config: shiftConfig('half-on-odd-epochs'), ...parts(), runDir, resume: true, callbacks: { onUpdate: (m) => void resumedRows.push(m) } });
+    expect(second.updates).toBe(8);
+    second.agent.dispose();
+    expect(deterministic(resumedRows)).toEqual(deterministic(straightRows));
+
+    // A checkpoint written before the field existed (no sequenceShift in its config) resumes as 'none' only.
+    const oldDir = tempDir();
+    (await train({ config: shiftConfig('none', 2), ...parts(), runDir: oldDir, callbacks: { onUpdate: () => 'stop' } })).agent.dispose();
+    const manifest = join(oldDir, 'checkpoints', 'update-000001', 'manifest.json');
+    const saved = JSON.parse(readFileSync(manifest, 'utf8')) as { meta: { config: Record<string, unknown> } };
+    delete saved.meta.config.sequenceShift;
+    writeFileSync(manifest, JSON.stringify(saved));
+    await expect(train({ config: shiftConfig('half-on-odd-epochs', 2), ...parts(), runDir: oldDir, resume: true })).rejects.toThrow(
+      'cannot resume: sequenceShift is "half-on-odd-epochs" but the checkpoint was written with "none"',
+    );
+    const resumedOld = await train({ config: shiftConfig('none', 2), ...parts(), runDir: oldDir, resume: true });
+    expect(resumedOld.updates).toBe(2);
+    resumedOld.agent.dispose();
   });
 
   it('resumes a stacked Warehouse mid-episode exactly: its envState continues every episode in flight', async () => {

@@ -16,7 +16,7 @@ import { numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
 import type { HeadsSpec } from './heads.js';
 import { summarize } from './evaluate.js';
-import { epochMinibatches, gatherMinibatch, sequenceRefs, type MinibatchArrays } from './minibatches.js';
+import { epochMinibatches, gatherMinibatch, isShiftedPass, sequenceRefs, type MinibatchArrays } from './minibatches.js';
 import { minibatchTensors, UPDATE_TERMS } from './minibatchUpdate.js';
 import type { ProgressReporter } from './progressBar.js';
 import { ProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
@@ -129,7 +129,8 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
     stateShapes: core.stateShapes,
   });
   const refs = sequenceRefs(T, P, config.bpttLength);
-  const minibatchArrays = { current: undefined as MinibatchArrays | undefined };
+  // One reused set of minibatch arrays per minibatch size (a shifted pass may end with a smaller one).
+  const minibatchArrays = new Map<number, MinibatchArrays>();
 
   const parts: RunParts = { config, env, agent, adam, rng };
   // A write that died with its process left a temporary folder: remove it before it fills the disk for good.
@@ -192,7 +193,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
       if (config.normalizeAdvantages) normalizeInPlace(advantages);
 
       // 3. Recurrent minibatches (spec/ppo.md "Recurrent minibatches").
-      const losses = learn(engine, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon, minibatchArrays);
+      const losses = learn(engine, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon, minibatchArrays, run.update);
       assertFiniteTerms(losses, { update: run.update + 1, learningRate, ...(checkpointDir ? { newestCheckpoint: lastCheckpoint } : {}) });
       const learnSeconds = (performance.now() - learnStart) / 1000;
 
@@ -284,8 +285,9 @@ async function freshRun(config: PpoConfig, env: VecEnv, core: MemoryCore): Promi
 }
 
 /**
- * `epochs` passes of shuffled recurrent minibatches, one Adam step each; returns the mean loss terms. The
- * terms stay on the device until the end (one readback per update); the minibatch arrays are reused.
+ * `epochs` passes of shuffled recurrent minibatches, one Adam step each; returns the mean loss terms over the
+ * minibatches (a shifted pass's smaller last one counts as one). The terms stay on the device until the end
+ * (one readback per update); the minibatch arrays are reused per minibatch size.
  */
 function learn(
   engine: AgentEngine,
@@ -298,17 +300,22 @@ function learn(
   config: PpoConfig,
   learningRate: number,
   clipEpsilon: number,
-  arrays: { current: MinibatchArrays | undefined },
+  arrays: Map<number, MinibatchArrays>,
+  updatesBefore: number,
 ): Metrics {
   const L = config.bpttLength;
+  const shifted = { length: L, numSteps: config.numSteps };
   let sums: tf.Tensor1D | null = null;
   let steps = 0;
   const lr = tf.scalar(learningRate);
   const clip = tf.scalar(clipEpsilon);
   for (let epoch = 0; epoch < config.epochs; epoch++) {
-    for (const batch of epochMinibatches(refs, config.seqsPerBatch, rng)) {
-      const mb = gatherMinibatch(buffer, advantages, returns, batch, L, arrays.current);
-      arrays.current = mb;
+    // The pass count runs over the whole run (torch-ac's batch_num), so a resumed run shifts the same passes.
+    const pass = updatesBefore * config.epochs + epoch;
+    const shift = isShiftedPass(config.sequenceShift, pass) ? shifted : undefined;
+    for (const batch of epochMinibatches(refs, config.seqsPerBatch, rng, shift)) {
+      const mb = gatherMinibatch(buffer, advantages, returns, batch, L, arrays.get(batch.length));
+      arrays.set(batch.length, mb);
       adam.iterations += 1;
       const iteration = tf.scalar(adam.iterations);
       const seed = seedTensor(rng);

@@ -169,10 +169,12 @@ describe('a tiny study end to end (built CLI, process pool)', () => {
 
     expect(readFileSync(join(report, 'curve-warehouse.svg'), 'utf8')).toMatch(/^<svg[^>]*>/);
     expect(readFileSync(join(report, 'curve-warehouse.png')).subarray(1, 4).toString()).toBe('PNG');
-    // One band and one line per model in the learning-curve plot.
+    // Per model one band and one mean line, and a thin line per seed (2 models × 2 seeds), in the bundled font.
     const curve = readFileSync(join(report, 'curve-warehouse.svg'), 'utf8');
     expect(curve.match(/aria-roledescription="area mark"/g)?.length).toBe(2);
-    expect(curve.match(/aria-roledescription="line mark"/g)?.length).toBe(2);
+    expect(curve.match(/aria-roledescription="line mark"/g)?.length).toBe(2 + 4);
+    expect(curve).toContain('font-family="DejaVu Sans"');
+    expect(existsSync(join(report, 'DejaVuSans.ttf'))).toBe(true);
     // FNN and LSTM report no diagnostics, so no heatmap.
     expect(existsSync(join(out, 'runs', 'warehouse--lstm--s1', 'diagnostics.json'))).toBe(false);
 

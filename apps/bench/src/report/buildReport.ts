@@ -1,6 +1,6 @@
 import { makeDirectory, writeFileAtomic } from '@mempo/ppo';
 import { join, relative } from 'node:path';
-import { diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles, type ReturnRange } from './charts.js';
+import { copyReportFont, diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles, type ReturnRange } from './charts.js';
 import { renderHtmlReport } from './htmlReport.js';
 import { recordedSettings } from './recordedSettings.js';
 import { CI_NOTE, buildTables, tableMarkdown, tablesCsv, type ResultTable } from './tables.js';
@@ -87,6 +87,8 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
     }
   }
 
+  // The HTML and its inline SVGs use the bundled font, copied beside them.
+  copyReportFont(dir);
   const html = join(dir, 'index.html');
   writeFileAtomic(
     html,

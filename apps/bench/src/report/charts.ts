@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -14,17 +15,31 @@ export interface ChartFiles {
   svgText: string;
 }
 
+/** The report's one font, bundled (the `dejavu-fonts-ttf` package), so charts render alike on every machine. */
+export const REPORT_FONT = { family: 'DejaVu Sans', file: createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf') } as const;
+
+/** Copies the report font beside a report (its HTML loads it by this name); returns the copy's path. */
+export function copyReportFont(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, 'DejaVuSans.ttf');
+  copyFileSync(REPORT_FONT.file, target);
+  return target;
+}
+
 /**
  * Renders a Vega-Lite spec headless (no browser: vega's `toSVG`) to `<base>.svg`, and rasterises that SVG
- * to `<base>.png` at 2× with resvg.
+ * to `<base>.png` at 2× with resvg. Every text is set in {@link REPORT_FONT}, also for the rasteriser, which
+ * loads no system fonts.
  */
 export async function renderChart(spec: TopLevelSpec, base: string): Promise<ChartFiles> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const withFont = { ...spec, config: { ...spec.config, font: REPORT_FONT.family } } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
   const svgText = await view.toSVG();
   view.finalize();
   mkdirSync(dirname(base), { recursive: true });
   writeFileSync(`${base}.svg`, svgText);
-  const png = new Resvg(svgText, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font: { loadSystemFonts: true } }).render().asPng();
+  const font = { fontFiles: [REPORT_FONT.file], loadSystemFonts: false, defaultFontFamily: REPORT_FONT.family };
+  const png = new Resvg(svgText, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font }).render().asPng();
   writeFileSync(`${base}.png`, png);
   return { svg: `${base}.svg`, png: `${base}.png`, svgText };
 }

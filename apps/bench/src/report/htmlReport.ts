@@ -43,7 +43,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(study.name)} — mempo study</title>
 <style>
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+@font-face { font-family: 'DejaVu Sans'; src: url('DejaVuSans.ttf') format('truetype'); }
+body { font-family: 'DejaVu Sans', sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; margin: 1em 0; } th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
 td:first-child, th:first-child { text-align: left; } figure { margin: 1em 0; } figcaption { font-size: 0.9em; }
 </style></head><body>

@@ -43,10 +43,14 @@ function studyFile(name: string, study: object): string {
   return file;
 }
 
-async function until(what: string, ready: () => boolean, seconds = 120): Promise<void> {
+/**
+ * Polls `ready` until it holds. Generous, because a loaded machine slows Slurm's accounting (sacct) as much as
+ * the runs; `lastSeen` says what was there instead when it times out.
+ */
+async function until(what: string, ready: () => boolean, lastSeen?: () => string, seconds = 300): Promise<void> {
   const end = Date.now() + seconds * 1000;
   while (!ready()) {
-    if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}${lastSeen ? `; last seen:\n${lastSeen()}` : ''}`);
     await new Promise((done) => setTimeout(done, 200));
   }
 }
@@ -148,7 +152,8 @@ describe('a study on a real single-node Slurm', () => {
     const failedLine =
       `warehouse--lstm--s1  failed       ${job}_0 (CANCELLED, exit 0:0, by uid ${process.getuid!()}, on ${host}); ` +
       `log ${s1}/run.log, slurm output ${out}/slurm/logs/${job}_0.out`;
-    await until('the cancelled task to show as failed', () => mempo(['study', 'status', file, '--out', out]).stdout.includes(failedLine));
+    const status = () => mempo(['study', 'status', file, '--out', out]).stdout;
+    await until('the cancelled task to show as failed', () => status().includes(failedLine), status);
     const stoppedAt = updates(s1);
     expect(stoppedAt).toEqual(oneToThirty.slice(0, stoppedAt.length));
     const checkpoint = `update-${String(stoppedAt.length).padStart(6, '0')}`;
@@ -178,7 +183,7 @@ describe('a study on a real single-node Slurm', () => {
     const resumedLog = readFileSync(join(s1, 'run.log'), 'utf8').split(`slurm task ${second.jobId}_0 (restart 0) on ${host}\n`)[1]!;
     expect(resumedLog).toMatch(new RegExp(`^backend: tensorflow\\n[^\\n]*\\| ${stoppedAt.length * 1024}/30720 steps \\|`));
     expect(mempo(['study', 'status', file, '--out', out]).stdout).toBe('warehouse--lstm--s1  done\nwarehouse--lstm--s2  done\n2 done\n');
-  });
+  }, 900_000);
 
   it('a task that cannot see its plan fails with what to check', async () => {
     const file = studyFile('hidden', { ...tiny, name: 'hidden', seeds: [1], memories: [tiny.memories[0]] });
@@ -190,7 +195,8 @@ describe('a study on a real single-node Slurm', () => {
     slurm('scontrol', ['release', job]);
     // squeue tells of the failure first; the exit code comes once the accounting database has the task.
     const failed = `warehouse--fnn--s1  failed       ${job}_0 (FAILED, exit 2:0, NonZeroExitCode, on ${host}); log `;
-    await until('the task to fail with its exit code', () => mempo(['study', 'status', file, '--out', out]).stdout.includes(failed));
+    const status = () => mempo(['study', 'status', file, '--out', out]).stdout;
+    await until('the task to fail with its exit code', () => status().includes(failed), status);
     expect(readFileSync(join(out, 'slurm', 'logs', `${job}_0.out`), 'utf8')).toBe(
       `mempo: ${plan} is not visible on ${host}: the study folder must be on a filesystem every node mounts at the same path (check it with: df -h ${out}/runs)\n`,
     );

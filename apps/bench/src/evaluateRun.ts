@@ -68,7 +68,7 @@ export async function loadRun(runDir: string, envChoice?: EnvChoice, numEnvs?: n
 export interface EvaluateRunOptions {
   /** The env to evaluate on; default the training env. */
   env?: EnvChoice;
-  /** Episodes (spec/ppo.md "Evaluation": default 100). */
+  /** Episodes (the ppo README "Evaluation": default 100). */
   episodes?: number;
   /** Seed of the env resets and action sampling; default 10_000 + the run's seed (never a training seed). */
   seed?: number;

@@ -8,7 +8,7 @@ import { useBackend, type BackendName } from '../src/backend.js';
 
 // The plugins' half of the ppo learning test (packages/ppo/test/learning.test.ts covers lstm, gru, fnn with
 // the same task and budget on the eager engine; ppo may not import plugins), and the same task through the graph
-// engine on the native backend, which is what the bench runs by default. spec/envs.md's cue task: a cue at
+// engine on the native backend, which is what the bench runs by default. the envs README's cue task: a cue at
 // step 0, the matching action 3 steps later; chance is 0.5.
 const P = 16;
 const configFor = (engine: EngineChoice) =>

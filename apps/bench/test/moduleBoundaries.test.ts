@@ -11,7 +11,7 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === boundaryRule).map((m) => m.message);
 }
 
-// DESIGN.md: ppo never names a plugin; plugins depend on core-attention (and graph) only; envs is independent;
+// The README's "Layout": ppo never names a plugin; plugins depend on core-attention (and graph) only; envs is independent;
 // graph, the tensor engine, sits below everything and imports no workspace package.
 describe('dependency direction between packages (nx module boundaries)', () => {
   it.each([

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Zeroes the recurrent state of the envs whose episode starts now: every state tensor `[B, …]` is
  * multiplied by `(1 − start)`, CleanRL's one visible reset line. Every core resets through this function
- * (DESIGN.md, "The plugin contract"), so resets mean the same thing everywhere.
+ * (the MemoryCore contract, memoryCore.ts), so resets mean the same thing everywhere.
  *
  * @param state state tensors, each with the batch on axis 0
  * @param starts `[B]`, 1 where env b starts a new episode before this step, else 0

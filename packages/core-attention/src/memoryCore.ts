@@ -39,7 +39,7 @@ export interface CoreConfig {
 }
 
 /**
- * The plugin contract between a memory module and the agent (../shared/DESIGN.md, "The plugin contract").
+ * The plugin contract between a memory module and the agent (this package's README).
  *
  * Input is a **set** of encoded observations `[B, N, F]` (N = 1 for a flat vector, N = H·W for a CNN map);
  * the state is explicit; `sequence` resets the state of env b before step t wherever `starts[t][b] = 1`.

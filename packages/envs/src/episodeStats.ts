@@ -11,7 +11,7 @@ export interface EpisodeTrackerState {
 
 /**
  * Running return and length of each env of a batch, turned into {@link EpisodeStats} when an episode ends
- * (spec/envs.md: episode statistics arrive in `info` at the step that ends the episode).
+ * (the envs README: episode statistics arrive in `info` at the step that ends the episode).
  *
  * ```ts
  * const tracker = new EpisodeTracker(8);

@@ -1,4 +1,4 @@
-/** Checks shared by the native TypeScript VecEnvs (spec/envs.md: bad input and closed envs fail clearly). */
+/** Checks shared by the native TypeScript VecEnvs (the envs README: bad input and closed envs fail clearly). */
 
 /** Throws unless `actions` is an Int32Array of `numEnvs` actions in `0 .. numActions-1`. */
 export function checkActions(envName: string, actions: Int32Array, numEnvs: number, numActions: number): void {

@@ -47,7 +47,7 @@ export interface VecStepResult {
 }
 
 /**
- * A batch of P environments stepped together (../shared/spec/envs.md). Same-step autoreset; env i of a
+ * A batch of P environments stepped together (this package's README). Same-step autoreset; env i of a
  * batch reset with `seed` is seeded with `seed + i`. After `close()` every call rejects.
  */
 export interface VecEnv {
@@ -62,7 +62,7 @@ export interface VecEnv {
 
 /**
  * A {@link VecEnv} that can save and restore its exact state, so that a checkpointed run continues every
- * episode where it stopped (DESIGN.md, "Runs"; the PPO trainer stores `getState()` in its checkpoints).
+ * episode where it stopped (the PPO trainer stores `getState()` in its checkpoints; ppo README, "Run folders").
  * The native envs (Warehouse, CueMemoryTask) implement it; FrameStack does when its inner env does.
  *
  * ```ts

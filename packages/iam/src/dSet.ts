@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * The published Warehouse d-set (spec/iam.md, "Static d-set"): index 0 and the 24 item bits 49..72.
+ * The published Warehouse d-set (the iam README, "Static d-set"): index 0 and the 24 item bits 49..72.
  * Index 0 is the robot-at-(0,0) bit, most likely meant to be 24 (the centre); kept as published.
  */
 export const WAREHOUSE_D_SET: readonly number[] = [0, ...Array.from({ length: 24 }, (_, k) => 49 + k)];

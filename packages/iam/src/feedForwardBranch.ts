@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dense, prefixNames, type NamedVariables } from '@mempo/core-attention';
 
 /**
- * The memoryless branch of IAM (spec/iam.md): dense layers with ReLU after each, reading the whole input
+ * The memoryless branch of IAM (the iam README): dense layers with ReLU after each, reading the whole input
  * every step. Weights `fnn.<i>.kernel` `[in_i, out_i]` (and `fnn.<i>.bias` `[out_i]` when biased).
  */
 export class FeedForwardBranch {

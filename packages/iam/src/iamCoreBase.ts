@@ -16,7 +16,7 @@ import {
 import { FeedForwardBranch } from './feedForwardBranch.js';
 import { RecurrentBranch, type IAMCellType } from './recurrentBranch.js';
 
-/** The arguments both IAM variants share (spec/iam.md): the two branches and the seed. */
+/** The arguments both IAM variants share (the iam README): the two branches and the seed. */
 export interface IAMBranchArgs {
   /**
    * Widths of the feed-forward branch's dense layers (ReLU after each). Default [576, 256] (static, the
@@ -40,7 +40,7 @@ export interface IAMBranchArgs {
 export type ResolvedArgs<A extends IAMBranchArgs> = Required<Omit<A, 'seed'>> & { seed?: number };
 
 /**
- * What the static and dynamic IAM cores share (spec/iam.md): a feed-forward branch on the whole input, a
+ * What the static and dynamic IAM cores share (the iam README): a feed-forward branch on the whole input, a
  * recurrent branch whose state `[h, c]` (LSTM) or `[h]` (GRU) is all that is carried in time, the output
  * `[fnn ‖ h]`, and the weight, config and dispose plumbing. A variant supplies what its recurrent branch
  * reads (the d-set, or the attention's d-patch) and any weights of its own.

@@ -27,7 +27,7 @@ export interface IAMDynamicCoreArgs extends IAMBranchArgs {
 const OWNER = 'IAMDynamicCore';
 
 /**
- * Influence-Aware Memory with a dynamic d-patch (spec/iam.md): the input is the encoder's map as a set of
+ * Influence-Aware Memory with a dynamic d-patch (the iam README): the input is the encoder's map as a set of
  * N regions `[B, N, F]` (the CNN is the agent's encoder, not part of the core). The FNN branch reads the
  * flattened map; the attention, queried by the previous recurrent output h_{t−1}, pools the regions into a
  * d-patch; the RNN reads `[dpatch ‖ α]` per head. Output `[fnn ‖ h]`. Only the recurrent state is carried:

@@ -18,7 +18,7 @@ export interface IAMStaticCoreArgs extends IAMBranchArgs {
   numElements?: number;
   /**
    * Indices of the flattened observation the recurrent branch reads. Default {@link WAREHOUSE_D_SET}
-   * `[0, 49, …, 72]` (as published; see spec/iam.md). All indices 0..N·F−1 = the "no input restriction" ablation.
+   * `[0, 49, …, 72]` (as published; see the iam README). All indices 0..N·F−1 = the "no input restriction" ablation.
    */
   dSet?: readonly number[];
 }
@@ -26,7 +26,7 @@ export interface IAMStaticCoreArgs extends IAMBranchArgs {
 const OWNER = 'IAMStaticCore';
 
 /**
- * Influence-Aware Memory with a static d-set (spec/iam.md): a feed-forward branch reads the whole flat
+ * Influence-Aware Memory with a static d-set (the iam README): a feed-forward branch reads the whole flat
  * observation, a recurrent branch reads only the d-set entries; output = `[fnn ‖ h]`. Only the recurrent
  * state is carried in time: `[h, c]` (LSTM) or `[h]` (GRU), each `[B, hiddenSize]`.
  *

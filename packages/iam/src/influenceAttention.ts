@@ -26,7 +26,7 @@ export interface InfluenceAttentionResult {
 }
 
 /**
- * The dynamic d-patch attention of IAM (spec/iam.md, "Dynamic d-patch"), per head k:
+ * The dynamic d-patch attention of IAM (the iam README, "Dynamic d-patch"), per head k:
  * `e_r = w3ₖ · tanh(W1ₖ·M_r + W2ₖ·h_{t−1})`, `α = softmax_r(e)`, `dpatch = Σ_r α_r M_r`. No biases.
  *
  * Weights (U = attentionSize, all heads side by side on the last axis, head k = columns k·U … (k+1)·U−1):

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GRUCell, LSTMCell, prefixNames, type NamedVariables } from '@mempo/core-attention';
 
-/** Which recurrent cell IAM uses (spec/iam.md, "Recurrent cell"): the paper's LSTM, or a GRU. */
+/** Which recurrent cell IAM uses (the iam README, "Recurrent cell"): the paper's LSTM, or a GRU. */
 export type IAMCellType = 'lstm' | 'gru';
 
 /**

@@ -35,7 +35,7 @@ export interface ActStepResult {
 const SAMPLING_SALT = 1000;
 
 /**
- * One acting step as tensor math only (spec/ppo.md "Acting"), so the same function runs eagerly or compiled
+ * One acting step as tensor math only (the ppo README "Acting"), so the same function runs eagerly or compiled
  * into one graph: reset the state at episode starts, encoder → core → heads, then a ∼ softmax(logits) by
  * inverse CDF of one uniform per env drawn from `seed` (int32 `[2]`, fed per step from the run's RNG).
  *

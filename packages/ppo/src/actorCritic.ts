@@ -55,7 +55,7 @@ export interface Prediction {
 }
 
 /**
- * The agent of DESIGN.md, "The agent": `obs → encoder → MemoryCore → heads (policy logits, value)`.
+ * The agent (ppo README, "Agent"): `obs → encoder → MemoryCore → heads (policy logits, value)`.
  * Weights are named `encoder/…`, `core/…` (the core's own names) and `heads/…`.
  *
  * @example
@@ -80,7 +80,7 @@ export class ActorCritic {
   }
 
   /**
-   * One step: obs `[B, ...obsShape]`, the state before any reset, starts `[B]` (reset here, spec/ppo.md
+   * One step: obs `[B, ...obsShape]`, the state before any reset, starts `[B]` (reset here, the ppo README
    * "Acting"); `seed` (int32 `[2]`) drives the core's dropout when training.
    */
   step(obs: tf.Tensor, state: tf.Tensor[], starts: tf.Tensor1D, training: boolean, seed?: tf.Tensor): ActStep {

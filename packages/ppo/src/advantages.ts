@@ -24,7 +24,7 @@ export interface GaeResult {
 }
 
 /**
- * Generalised advantage estimation (Schulman et al. 2016, eq. 16), as spec/ppo.md "Advantages" writes it:
+ * Generalised advantage estimation (Schulman et al. 2016, eq. 16), as the ppo README "Advantages" writes it:
  * `δ_t = r_t + γ V_{t+1} (1 − done_t) − V_t`, `A_t = δ_t + γλ (1 − done_t) A_{t+1}`, with V_T the bootstrap.
  * Computed in float64 and stored as float32.
  */

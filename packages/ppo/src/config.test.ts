@@ -8,7 +8,7 @@ describe('presets', () => {
     expect(() => validateConfig({ ...PRESETS[name] })).not.toThrow();
   });
 
-  it('carries the papers’ settings (spec/ppo.md table)', () => {
+  it('carries the papers’ settings (the ppo README table)', () => {
     const rim = PRESETS['minigrid-rim'];
     expect([rim.numEnvs, rim.numSteps, rim.bpttLength, rim.epochs, rim.seqsPerBatch]).toEqual([16, 128, 32, 4, 8]);
     expect([rim.learningRate, rim.lrSchedule, rim.adamEpsilon, rim.clipEpsilon, rim.maxGradNorm]).toEqual([1e-4, 'constant', 1e-8, 0.2, 0.5]);

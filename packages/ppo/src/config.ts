@@ -20,11 +20,11 @@ export type UpdateRounding = 'floor' | 'ceil';
  */
 export type SequenceShift = 'none' | 'half-on-odd-epochs';
 
-/** How a scheduled hyperparameter moves over the run (spec/ppo.md, "Schedules"). */
+/** How a scheduled hyperparameter moves over the run (the ppo README, "Schedules"). */
 export type Schedule = 'constant' | 'linear';
 
 /**
- * Every PPO setting of a run, in one typed structure (spec/ppo.md). A preset fills all of them with the
+ * Every PPO setting of a run, in one typed structure (the ppo README). A preset fills all of them with the
  * values of the paper it reproduces; a user overrides single fields.
  */
 export interface PpoConfig {

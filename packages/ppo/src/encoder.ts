@@ -7,8 +7,8 @@ export interface EncoderConfig {
 }
 
 /**
- * Maps a batch of raw observations to the **set** of feature vectors a MemoryCore reads (DESIGN.md,
- * "The agent"): `[B, ...obsShape]` → `[B, N, F]`.
+ * Maps a batch of raw observations to the **set** of feature vectors a MemoryCore reads (ppo README,
+ * "Agent"): `[B, ...obsShape]` → `[B, N, F]`.
  */
 export interface Encoder {
   /** Shape of one env's observation. */

@@ -6,7 +6,7 @@ import { Rng } from './rng.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
-  /** Episodes to finish (default 100, spec/ppo.md "Evaluation"). */
+  /** Episodes to finish (default 100, the ppo README "Evaluation"). */
   episodes?: number;
   /** Seed of the env reset and of the action sampling. */
   seed: number;
@@ -43,7 +43,7 @@ export function summarize(values: readonly number[]): { mean: number; std: numbe
 }
 
 /**
- * Runs the agent until `episodes` episodes have finished (spec/ppo.md, "Evaluation"): sampled actions (or
+ * Runs the agent until `episodes` episodes have finished (the ppo README, "Evaluation"): sampled actions (or
  * the most likely ones with `deterministic`), dropout off, the memory zeroed at every episode start. Works on the training env or any held-out env
  * with the same observation and action spaces. The env is reset, not closed.
  *

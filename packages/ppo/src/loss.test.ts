@@ -17,7 +17,7 @@ const batch = {
   returns: [1.2, -0.5, 1.0],
 };
 
-/** The loss of spec/ppo.md worked out sample by sample in plain arithmetic. */
+/** The loss of the ppo README worked out sample by sample in plain arithmetic. */
 function byHand(o: PpoLossOptions) {
   let policy = 0;
   let value = 0;

@@ -49,7 +49,7 @@ export interface PpoLossTerms {
 }
 
 /**
- * The PPO loss of spec/ppo.md, "Recurrent minibatches" (Schulman et al. 2017, eq. 7 and 9):
+ * The PPO loss of the ppo README, "Recurrent minibatches" (Schulman et al. 2017, eq. 7 and 9):
  * `−mean(min(ρA, clip(ρ, 1±ε)A)) + c_v·L_V − c_e·mean(H)`, ρ = exp(log π − log π_old), with
  * `L_V = mean(max((V − R)², (V_old + clip(V − V_old, ±ε) − R)²))` when value clipping is on, else MSE.
  * Call inside `tf.tidy` (or a gradient function); every returned tensor is new.

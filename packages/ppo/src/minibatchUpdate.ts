@@ -6,7 +6,7 @@ import { ppoLoss } from './loss.js';
 import type { MinibatchArrays } from './minibatches.js';
 import type { RolloutBuffer } from './rolloutBuffer.js';
 
-/** One minibatch as tensors (spec/ppo.md, "Recurrent minibatches"): L steps of B sequences, time-major. */
+/** One minibatch as tensors (the ppo README, "Recurrent minibatches"): L steps of B sequences, time-major. */
 export interface MinibatchTensors {
   /** [L, B, ...obsShape] float32 */
   obs: tf.Tensor;

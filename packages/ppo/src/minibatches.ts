@@ -8,7 +8,7 @@ export interface SequenceRef {
   start: number;
 }
 
-/** Every env column cut into T / L sequences (spec/ppo.md, "Recurrent minibatches"). */
+/** Every env column cut into T / L sequences (the ppo README, "Recurrent minibatches"). */
 export function sequenceRefs(numSteps: number, numEnvs: number, length: number): SequenceRef[] {
   if (numSteps % length !== 0) throw new Error(`bpttLength must divide numSteps (got ${length}, ${numSteps})`);
   const refs: SequenceRef[] = [];

@@ -15,7 +15,7 @@ export interface MinigridConvEncoderArgs {
 /**
  * The torch-ac / RIM-repository MiniGrid image stack: 7×7×3 raw codes → conv 16 2×2, ReLU, max-pool 2×2,
  * conv 32 2×2, ReLU, conv 64 2×2, ReLU → 64 features as a one-element set `[B, 1, 64]`. Observations are
- * `[B, 7, 7, 3]` codes cast to float, unscaled (spec/envs.md, "MiniGrid"). Weights `conv{1,2,3}/kernel`
+ * `[B, 7, 7, 3]` codes cast to float, unscaled (the envs README, "MiniGrid"). Weights `conv{1,2,3}/kernel`
  * `[2, 2, in, out]` and `/bias`.
  */
 export class MinigridConvEncoder extends LayeredModule implements Encoder {

@@ -6,7 +6,7 @@ import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link NatureCnnEncoder}. */
 export interface NatureCnnEncoderArgs {
-  /** Frames stacked on the leading observation axis (`[stack, 84, 84]`, spec/envs.md "Atari"). */
+  /** Frames stacked on the leading observation axis (`[stack, 84, 84]`, the envs README "Atari"). */
   stack: number;
   /** 'regions': the 7×7×64 map as a set of 49 regions `[B, 49, 64]` (RIM, IAM); 'flat': `[B, 1, 3136]` (LSTM, FNN). */
   output: 'regions' | 'flat';

@@ -18,7 +18,7 @@ const shared = {
 } as const;
 
 /**
- * The PPO settings of the reproduced papers' codes (spec/ppo.md, "Presets"), as data; the agent they train
+ * The PPO settings of the reproduced papers' codes (the ppo README, "Presets"), as data; the agent they train
  * (heads, initialisation, core options) is `AGENT_PRESETS` (agentPresets.ts) under the same name.
  *
  * - `minigrid-rim`: the RIM repository's torch-ac settings for MiniGrid (80k steps is its Empty budget).

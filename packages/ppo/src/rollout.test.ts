@@ -52,7 +52,7 @@ describe('collectRollout', () => {
     for (let i = 0; i < plain.buffer.rewards.length; i++) {
       const extra = plain.truncatedAt.includes(i) ? 0.5 * 2 : 0;
       expect(boot.buffer.rewards[i]).toBeCloseTo(plain.buffer.rewards[i]! + extra, 6);
-      // Either way the truncated step ends the episode for GAE (spec/ppo.md, "Time-limit truncation").
+      // Either way the truncated step ends the episode for GAE (the ppo README, "Time-limit truncation").
       if (plain.truncatedAt.includes(i)) expect(plain.buffer.dones[i]).toBe(1);
     }
   });

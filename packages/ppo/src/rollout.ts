@@ -33,7 +33,7 @@ export interface RolloutSummary {
 }
 
 /**
- * Fills the buffer with T steps of every env (spec/ppo.md "Rollout"): the state before each step is stored
+ * Fills the buffer with T steps of every env (the ppo README "Rollout"): the state before each step is stored
  * before the episode-start reset, so a training sequence replays it through the same reset. Only the states
  * where a minibatch sequence may start (t % L = 0, or t % (L/2) = 0 under `sequenceShift`) are read back to JS;
  * the others never leave the engine.
@@ -110,7 +110,7 @@ export async function collectRollout(
 }
 
 /**
- * spec/ppo.md "Rollout": with `bootstrapTruncated`, a time-limit cut is not an end of the task, so the reward
+ * the ppo README "Rollout": with `bootstrapTruncated`, a time-limit cut is not an end of the task, so the reward
  * gets γ·V(final obs), valued under the state the env had reached (SB3's treatment).
  */
 function bootstrapTruncated(

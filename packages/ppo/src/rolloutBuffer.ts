@@ -17,7 +17,7 @@ export interface RolloutBufferArgs {
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * The rollout storage of one update, time-major and allocated once per run (spec/ppo.md, "Rollout"):
+ * The rollout storage of one update, time-major and allocated once per run (the ppo README, "Rollout"):
  * index `t * P + p` addresses env p at step t; per-step vectors follow at stride `size`.
  */
 export class RolloutBuffer {

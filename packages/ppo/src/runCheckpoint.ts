@@ -14,7 +14,7 @@ export const RESUME_FREE_FIELDS = ['checkpointEvery', 'keepCheckpoints', 'engine
 /** The config fields that change a run's results: every field but {@link RESUME_FREE_FIELDS}. */
 export type ResultConfig = Omit<PpoConfig, (typeof RESUME_FREE_FIELDS)[number]>;
 
-/** What a run checkpoint's `meta` holds besides the tensors (DESIGN.md, "Runs"). */
+/** What a run checkpoint's `meta` holds besides the tensors (ppo README, "Run folders"). */
 export interface RunCheckpointMeta {
   version: 1;
   config: PpoConfig;
@@ -52,7 +52,7 @@ export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown 
 }
 
 /**
- * Everything that makes a resumed run continue exactly (DESIGN.md, "Runs"). The tensors are the caller's:
+ * Everything that makes a resumed run continue exactly (ppo README, "Run folders"). The tensors are the caller's:
  * copies of the weights and moments (getWeights' rule), a copy of the obs, and the run's own state tensors,
  * which stay the run's. {@link writeCheckpoint} frees all but the state.
  */

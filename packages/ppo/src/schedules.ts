@@ -1,7 +1,7 @@
 import type { Schedule } from './config.js';
 
 /**
- * Value of a scheduled hyperparameter at update `update` (0-based) of `totalUpdates` (spec/ppo.md,
+ * Value of a scheduled hyperparameter at update `update` (0-based) of `totalUpdates` (the ppo README,
  * "Schedules"). Linear follows CleanRL's anneal, `start · (1 − update / totalUpdates)`: it starts at `start`
  * and reaches `start / totalUpdates` at the last update, never exactly 0, so the last update still learns.
  */

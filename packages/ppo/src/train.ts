@@ -87,7 +87,7 @@ export interface TrainResult {
 }
 
 /**
- * Recurrent PPO (spec/ppo.md) on any MemoryCore. Each update: collect P×T steps, compute GAE, run
+ * Recurrent PPO (the ppo README) on any MemoryCore. Each update: collect P×T steps, compute GAE, run
  * `epochs` passes of recurrent minibatches, log, checkpoint.
  *
  * @example
@@ -171,10 +171,10 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
       const learningRate = scheduledValue(config.lrSchedule, config.learningRate, run.update, totalUpdates);
       const clipEpsilon = scheduledValue(config.clipSchedule, config.clipEpsilon, run.update, totalUpdates);
 
-      // 1. Rollout (spec/ppo.md "Rollout").
+      // 1. Rollout (the ppo README "Rollout").
       const rollout = await collectRollout(engine, env, buffer, run, config, rng);
 
-      // 2. Advantages (spec/ppo.md "Advantages"), bootstrapped with V(obs_T) under the current state.
+      // 2. Advantages (the ppo README "Advantages"), bootstrapped with V(obs_T) under the current state.
       const learnStart = performance.now();
       const lastValues = tf.tidy(() => {
         const x = obsTensor(run.obs, P, env.observationSpace.shape);
@@ -192,7 +192,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
       });
       if (config.normalizeAdvantages) normalizeInPlace(advantages);
 
-      // 3. Recurrent minibatches (spec/ppo.md "Recurrent minibatches").
+      // 3. Recurrent minibatches (the ppo README "Recurrent minibatches").
       const losses = learn(engine, adam, buffer, advantages, returns, refs, rng, config, learningRate, clipEpsilon, minibatchArrays, run.update);
       assertFiniteTerms(losses, { update: run.update + 1, learningRate, ...(checkpointDir ? { newestCheckpoint: lastCheckpoint } : {}) });
       const learnSeconds = (performance.now() - learnStart) / 1000;

@@ -3,7 +3,7 @@ import { CueMemoryTask } from '@mempo/envs';
 import { describe, expect, it } from 'vitest';
 import { MlpEncoder, evaluate, resolveConfig, train } from '../src/index.js';
 
-// spec/envs.md's small memory task: a cue at step 0, the matching action 3 steps later. Chance is 0.5;
+// the envs README's small memory task: a cue at step 0, the matching action 3 steps later. Chance is 0.5;
 // only a core that remembers step 0 can do better. Same seeded budget for every core.
 const P = 16;
 const config = resolveConfig('minigrid-rim', {

@@ -6,7 +6,7 @@ import { timeSteps } from '@mempo/core-attention';
  * taken once for the whole sequence: `dW = Σ_t x_tᵀ·dy_t` as one `[U, T·R, din]ᵀ·[U, T·R, dout]` matmul (and
  * `db = Σ dy`). Plain autodiff would take one outer product per step and add it to a running sum of the
  * weight's size; on a CPU backend those two ops per step and weight were the largest cost of a RIM
- * backward pass (spec/ppo.md's Atari preset runs 128-step sequences). Same math; only the summation order
+ * backward pass (the ppo README's Atari preset runs 128-step sequences). Same math; only the summation order
  * of the weight gradient differs.
  *
  * How: a zero "tap" `[T, U, R, dout]` is made from W and b before the steps; step t's op takes the tap's

@@ -91,7 +91,7 @@ export const studySchema = z
     published: z
       .record(z.string(), z.record(z.string(), z.number()))
       .default({})
-      .describe('published mean return per label and env id (REFERENCE-RESULTS.md)'),
+      .describe('published mean return per label and env id (from the paper or reference code named in publishedSource)'),
     publishedSource: z.string().default(''),
     slurm: slurmSchema.optional().describe('resources of each run on a Slurm cluster (--executor slurm)'),
   })

@@ -21,7 +21,7 @@ export interface EnvChoice {
   flicker: number;
 }
 
-/** Atari: recurrent cores see one frame; the feed-forward baseline sees 4 (spec/envs.md). */
+/** Atari: recurrent cores see one frame; the feed-forward baseline sees 4 (the envs README). */
 export function atariStack(memory: MemoryName): number {
   return memory === 'fnn' ? 4 : 1;
 }
@@ -76,7 +76,7 @@ export async function makeEnv(
 }
 
 /**
- * The encoder of each study preset (DESIGN.md, "The agent"): the Nature CNN for Atari (its 7×7×64 map as
+ * The encoder of each study preset (ppo README, "Agent"): the Nature CNN for Atari (its 7×7×64 map as
  * 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the MiniGrid conv stack, and for the Warehouse the
  * IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none for IAM (its FNN branch reads the raw obs).
  * `init` is the agent preset's `encoderInit` (default: each encoder's own, Glorot).

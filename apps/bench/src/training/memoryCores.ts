@@ -18,13 +18,13 @@ export interface CoreOverrides {
   referenceQuirks?: RIMReferenceQuirks;
 }
 
-/** The env family decides the paper configuration a core starts from (spec/rim.md, spec/iam.md). */
+/** The env family decides the paper configuration a core starts from (the rim README, the iam README). */
 export type EnvFamily = 'atari' | 'minigrid' | 'warehouse';
 
 /**
  * Paper sizes per family:
  * - Atari (RIM paper): U = 6, k = 5, GRU-based RIM with 6 × 85 = 510 hidden; LSTM 512; FNN 512; IAM d-patch
- *   with attention 256 and LSTM 256 (spec/iam.md).
+ *   with attention 256 and LSTM 256 (the iam README).
  * - MiniGrid (RIM reference): U = 4, H = 16, k = 3, d_value 64, LSTM cell; LSTM 64.
  * - Warehouse (IAM paper): IAM static (FNN 576→256 + LSTM 64 on the d-set); LSTM 256 after a 640 layer;
  *   FNN 256 after a 640 layer.
@@ -59,8 +59,8 @@ export function coreSizes(memory: MemoryName, family: EnvFamily, overrides: Core
 }
 
 /**
- * Builds a memory core at {@link coreSizes}' sizes with the family's paper configuration (spec/rim.md,
- * spec/iam.md) and the agent preset's options for that core (`AGENT_PRESETS[preset].cores[memory]`, e.g.
+ * Builds a memory core at {@link coreSizes}' sizes with the family's paper configuration (the rim README,
+ * the iam README) and the agent preset's options for that core (`AGENT_PRESETS[preset].cores[memory]`, e.g.
  * the RIM reference's `selection` and key/value initialisation under `minigrid-rim`).
  */
 export function makeCore(

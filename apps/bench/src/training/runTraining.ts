@@ -7,7 +7,7 @@ import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
 import { resolveRun, type ResolvedRun } from './resolvedRun.js';
 import { checkBuiltAgent, checkRunFolder } from './runFolderCheck.js';
 
-/** One training run (DESIGN.md, "Runs"): env × memory × seed × preset. */
+/** One training run (README, "Commands"; ppo README, "Run folders"): env × memory × seed × preset. */
 export interface RunSpec {
   env: EnvChoice;
   memory: MemoryName;

@@ -88,7 +88,7 @@ export class NativeAtariEnv implements ResumableVecEnv {
     for (const [name, value] of Object.entries({ episodicLife, rewardClipping, fireReset, maxPool, fullActionSpace }))
       if (typeof value !== 'boolean') throw new Error(`option ${name} must be true or false (got ${name}=${JSON.stringify(value)})`);
     // ALE steps with one frame per observation; the stacks are built here so that flicker can zero a frame
-    // before it enters them (spec/envs.md, "Flicker"), as the bridge does. ALE's episodic_life restarts the
+    // before it enters them (the envs README, "Flicker"), as the bridge does. ALE's episodic_life restarts the
     // game at every lost life, so life losses come from its life_loss_info, and rewards arrive unclipped so
     // that the unclipped game score can be summed (packages/envs/python/README.md).
     this.ale = new AleVectorEnv({

@@ -37,7 +37,7 @@ export interface GymBridgeEnvArgs extends BridgeOptions {
    */
   frames?: 'newest' | 'full';
   /**
-   * Flicker (spec/envs.md; IAM paper): each step, per env with probability p, the newest frame is zeroed
+   * Flicker (the envs README; IAM paper): each step, per env with probability p, the newest frame is zeroed
    * *before* it enters the stack, never a reset frame. Needs `frames: 'newest'`; the stacks then go on as
    * ALE's do (across a lost life too), so only the zeroed frames differ from the same run without flicker.
    */
@@ -67,7 +67,7 @@ function array<T>(frame: Frame, name: string, ctor: new (...a: never[]) => T): T
 }
 
 /**
- * A batch of gymnasium envs living in one Python worker process (spec/envs.md, "Gymnasium bridge"): one
+ * A batch of gymnasium envs living in one Python worker process (the envs README, "Gymnasium bridge"): one
  * message per batched step, same-step autoreset, episode statistics computed in the worker. Observations
  * are uint8 `[P, ...observationSpace.shape]`. Env i of a batch reset with `seed` gets `seed + i`.
  *

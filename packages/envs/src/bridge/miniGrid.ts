@@ -1,7 +1,7 @@
 import { GymBridgeEnv, type BridgeOptions } from './gymBridgeEnv.js';
 
 /**
- * The MiniGrid ids of the reproduction tables (spec/envs.md, "MiniGrid"). `MultiRoom-N4-S5-v1` is the
+ * The MiniGrid ids of the reproduction tables (the envs README, "MiniGrid"). `MultiRoom-N4-S5-v1` is the
  * 4-room layout (`-v0` became 6 rooms in minigrid 3.x). Any other registered MiniGrid id works too.
  */
 export const MINIGRID_ENV_IDS = [

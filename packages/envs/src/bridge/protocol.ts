@@ -1,5 +1,5 @@
 /**
- * Length-prefixed binary frames shared with `python/mempo_envs/protocol.py` (spec/envs.md, "Protocol").
+ * Length-prefixed binary frames shared with `python/mempo_envs/protocol.py` (the envs README, "Protocol").
  *
  * A frame is `magic u32 | headerLen u32 | payloadLen u32 | header (UTF-8 JSON) | payload`, little endian.
  * `header.arrays` lists `{ name, dtype, shape, offset }`; each array's raw row-major bytes lie in the payload

@@ -68,7 +68,7 @@ const STDERR_DRAIN_MS = 300;
 /** How long `close()` lets the worker exit on its own before killing it. */
 const CLOSE_GRACE_MS = 2000;
 
-// Every live worker, so that no Python process outlives this Node process (spec/envs.md: "no orphan
+// Every live worker, so that no Python process outlives this Node process (the envs README: "no orphan
 // processes are left, also when the Node process is interrupted").
 const live = new Set<WorkerProcess>();
 const killAll = (): void => {

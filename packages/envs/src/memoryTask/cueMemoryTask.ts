@@ -36,7 +36,7 @@ export type CueMemoryStepResult = Omit<VecStepResult, 'obs'> & { obs: Float32Arr
 const NAME = 'CueMemoryTask';
 
 /**
- * The small memory task of spec/envs.md ("Native TypeScript envs"): a cue, drawn uniformly from `numCues`,
+ * The small memory task of the envs README ("Native TypeScript envs"): a cue, drawn uniformly from `numCues`,
  * is shown only in the first observation of an episode; `delay` steps later the agent must pick the action
  * equal to the cue. Reward 1 for the right action at the decision step, else 0; the episode then
  * terminates (length `delay + 1`). Observation `[cue one-hot (only at step 0) ‖ decision flag]`, float32.

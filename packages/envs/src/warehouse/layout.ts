@@ -1,4 +1,4 @@
-/** Grid geometry and observation layout of the 7×7 Warehouse (spec/warehouse.md, "Observation"). */
+/** Grid geometry and observation layout of the 7×7 Warehouse (the Warehouse README, "Observation"). */
 
 /** Side of the square grid. */
 export const WAREHOUSE_SIZE = 7;

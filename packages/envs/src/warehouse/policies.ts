@@ -3,7 +3,7 @@ import { SHELF_CELLS, WAREHOUSE_ITEM_OFFSET, WAREHOUSE_OBS_SIZE, WAREHOUSE_SIZE 
 const CENTRE = (WAREHOUSE_SIZE - 1) / 2;
 
 /**
- * The scripted "greedy to the nearest item, ignoring age" baseline of spec/warehouse.md, reading one env's
+ * The scripted "greedy to the nearest item, ignoring age" baseline of the Warehouse README, reading one env's
  * observation at `obs[offset .. offset+73)`. It walks towards the item with the smallest Manhattan distance
  * (ties: lowest observation index), closing the row gap before the column gap; with no item in sight it
  * walks back to the centre, the cell closest on average to the next spawn. Returns an action 0..3.

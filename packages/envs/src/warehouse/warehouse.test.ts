@@ -6,7 +6,7 @@ import { Warehouse, type WarehouseArgs } from './warehouse.js';
 
 const OBS = WAREHOUSE_OBS_SIZE;
 
-/** The documented index of the item bit of shelf (row, col), straight from the table of spec/warehouse.md. */
+/** The documented index of the item bit of shelf (row, col), straight from the table of the Warehouse README. */
 function documentedItemIndex(row: number, col: number): number {
   if (row === 0) return 49 + col;
   if (row === 6) return 56 + col;

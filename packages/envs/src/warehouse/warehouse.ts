@@ -17,7 +17,7 @@ export interface WarehouseArgs {
   /** Number of envs P stepped together. */
   numEnvs: number;
   /**
-   * Reproduce the original's removal bug (spec/warehouse.md): it removed items from a list while iterating
+   * Reproduce the original's removal bug (the Warehouse README): it removed items from a list while iterating
    * it, so the item after each removed one is skipped that step (≈5% of items live one step longer, ≈9% of
    * collected items stay and can pay again). Default false: the clean rules. Record which one a run used.
    */
@@ -74,7 +74,7 @@ const D_COL = Int32Array.of(0, 0, -1, 1);
 const NO_ITEM = -1;
 
 /**
- * The 7×7 Warehouse of the IAM paper (spec/warehouse.md) as a batched, same-step-autoreset {@link VecEnv}.
+ * The 7×7 Warehouse of the IAM paper (the Warehouse README) as a batched, same-step-autoreset {@link VecEnv}.
  * Pure TypeScript on typed arrays. Observation `[P, 73]` float32 (0/1): robot one-hot at `7·row + col`,
  * then the 24 item bits (see `SHELF_CELLS`). Env i of a batch reset with `seed` draws from `seed + i`;
  * autoresets continue that env's stream. `reset()` without a seed picks a fresh one. Resumable:
@@ -152,7 +152,7 @@ export class Warehouse implements ResumableVecEnv {
     return obs;
   }
 
-  /** One step of every env (spec/warehouse.md, "One step"); actions `[P]` in 0..3. */
+  /** One step of every env (the Warehouse README, "One step"); actions `[P]` in 0..3. */
   async step(actions: Int32Array): Promise<WarehouseStepResult> {
     return this.stepSync(actions);
   }
@@ -299,7 +299,7 @@ export class Warehouse implements ResumableVecEnv {
     this.spawn(i);
   }
 
-  /** Steps 1–5 of spec/warehouse.md for env i; returns the reward. */
+  /** Steps 1–5 of the Warehouse README for env i; returns the reward. */
   private stepEnv(i: number, action: number): number {
     const last = WAREHOUSE_SIZE - 1;
     const row = Math.min(last, Math.max(0, this.row[i]! + D_ROW[action]!));

@@ -13,7 +13,7 @@ export interface FlickerArgs {
 const FLICKER_SALT = 0x0f11c4e5;
 
 /**
- * The coin flips of flicker (spec/envs.md, "Flicker"): one per env per step whatever happens, from a seeded
+ * The coin flips of flicker (the envs README, "Flicker"): one per env per step whatever happens, from a seeded
  * stream, so a seeded run replays exactly and the pattern does not depend on when episodes end. Shared by
  * {@link FlickerWrapper} and the bridged Atari env, which flickers newest frames before it stacks them.
  */
@@ -58,7 +58,7 @@ export class FlickerDraws {
 }
 
 /**
- * Flickering observations (spec/envs.md, "Flicker"; IAM paper): after each step, independently per env,
+ * Flickering observations (the envs README, "Flicker"; IAM paper): after each step, independently per env,
  * with probability `p` the newest observation is replaced with zeros. Reset frames (an env's first frame
  * after `reset` or an autoreset) are never zeroed; rewards, dones and the game are untouched.
  *

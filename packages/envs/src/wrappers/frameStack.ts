@@ -16,7 +16,7 @@ export interface FrameStackArgs {
   /** Number of observations stacked, k ≥ 1 (Warehouse "FNN 8 obs": 8; Atari feed-forward: 4 or 8). */
   k: number;
   /**
-   * Block order along the new leading axis. 'newest-first' (default; spec/warehouse.md: the newest frame is
+   * Block order along the new leading axis. 'newest-first' (default; the Warehouse README: the newest frame is
    * block 0) or 'oldest-first' (the usual Atari convention: the newest frame is block k−1).
    */
   order?: 'newest-first' | 'oldest-first';

@@ -1,2 +1,2 @@
 """The Python side of @mempo/envs: a worker that hosts batched gymnasium environments for the TypeScript
-bridge (spec/envs.md, "Gymnasium bridge"). Run it as ``python -m mempo_envs.worker``."""
+bridge (the envs README, "Gymnasium bridge"). Run it as ``python -m mempo_envs.worker``."""

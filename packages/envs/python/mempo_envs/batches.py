@@ -1,5 +1,5 @@
 """Batched environments behind the worker: P environments stepped by one call, with same-step autoreset
-(spec/envs.md, "VecEnv") and per-episode statistics computed here, next to the rewards."""
+(the envs README, "VecEnv") and per-episode statistics computed here, next to the rewards."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class MiniGridBatch:
 
     def reset(self, seed: int | None) -> np.ndarray:
         for i, env in enumerate(self.envs):
-            # spec/envs.md: env i of a batch reset with `seed` gets `seed + i`.
+            # the envs README: env i of a batch reset with `seed` gets `seed + i`.
             obs, _ = env.reset(seed=None if seed is None else seed + i)
             self.obs[i] = obs["image"]
         self.returns[:] = 0
@@ -128,7 +128,7 @@ def rom_name(game: str) -> str:
 
 
 class AtariBatch:
-    """``ale_py.AtariVectorEnv`` with the spec's preprocessing (spec/envs.md, "Atari").
+    """``ale_py.AtariVectorEnv`` with the spec's preprocessing (the envs README, "Atari").
 
     Two deliberate differences from handing the options straight to ALE:
     - Episodic life uses ALE's ``life_loss_info`` (terminated on a lost life, the game goes on) rather than
@@ -190,7 +190,7 @@ class AtariBatch:
         self.started = False
 
     def reset(self, seed: int | None) -> np.ndarray:
-        # ALE seeds env i with seed + i, as spec/envs.md asks; -1 draws a random seed per env.
+        # ALE seeds env i with seed + i, as the envs README asks; -1 draws a random seed per env.
         obs, info = self.env.reset(seed=seed)
         self.lives[:] = info["lives"]
         self.returns[:] = 0

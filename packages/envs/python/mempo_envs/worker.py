@@ -1,5 +1,5 @@
 """The bridge worker: reads request frames on stdin, answers one reply frame per request on stdout, writes
-diagnostics to stderr, and exits when stdin closes (spec/envs.md, "Gymnasium bridge").
+diagnostics to stderr, and exits when stdin closes (the envs README, "Gymnasium bridge").
 
 Requests carry ``id`` and ``op``; replies echo ``id`` with ``ok: true`` and the result, or ``ok: false`` with
 ``kind`` and a one-line ``error``. Ops: ``make`` {family, envId, numEnvs, options, frames, spinMicros},

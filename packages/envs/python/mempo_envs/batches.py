@@ -114,6 +114,11 @@ class MiniGridBatch:
         stacked = np.stack(final_obs) if final_obs else np.zeros((0, *self.obs_shape), dtype=np.uint8)
         return StepResult(self.obs, reward, terminated, truncated, final_envs, stacked, episodes, final_envs)
 
+    def render(self, env: int, tile_size: int) -> np.ndarray:
+        """Env ``env``'s whole grid as RGB ``[H, W, 3]`` uint8, ``tile_size`` pixels per cell, the agent's view
+        highlighted: MiniGrid's own drawing, with no ``render_mode`` needed at ``make``."""
+        return self.envs[env].unwrapped.get_frame(highlight=True, tile_size=tile_size)
+
     def close(self) -> None:
         for env in self.envs:
             env.close()

@@ -4,7 +4,8 @@ diagnostics to stderr, and exits when stdin closes (the envs README, "Gymnasium 
 Requests carry ``id`` and ``op``; replies echo ``id`` with ``ok: true`` and the result, or ``ok: false`` with
 ``kind`` and a one-line ``error``. Ops: ``make`` {family, envId, numEnvs, options, frames, spinMicros},
 ``reset`` {seed}, ``step`` (array ``actions`` int32 [P]), ``bench`` {seed} (array ``actions`` int32 [T, P]:
-times stepping them inside the worker alone), ``ping`` (an empty reply: the cost of one message).
+times stepping them inside the worker alone), ``ping`` (an empty reply: the cost of one message), ``render`` {env, tileSize} (array ``rgb`` uint8 [H, W, 3]: env
+``env``'s full view as a person sees it, for videos; MiniGrid only).
 """
 
 from __future__ import annotations
@@ -140,6 +141,19 @@ class Worker:
             return reply, arrays
         if op == "bench":
             return self.bench(header, payload), {}
+        if op == "render":
+            env = header.get("env")
+            if not isinstance(env, int) or isinstance(env, bool) or not 0 <= env < self.batch.num_envs:
+                raise WorkerError("bad_option", f"render env must be an integer in 0..{self.batch.num_envs - 1} (got {env!r})")
+            tile = header.get("tileSize", 32)
+            if not isinstance(tile, int) or isinstance(tile, bool) or not 4 <= tile <= 128:
+                raise WorkerError("bad_option", f"render tileSize must be an integer in 4..128 (got {tile!r})")
+            render = getattr(self.batch, "render", None)
+            if render is None:
+                raise WorkerError("bad_request", "render is available for MiniGrid envs only: Atari frames come from the observation")
+            import numpy as np
+
+            return {}, {"rgb": np.ascontiguousarray(render(env, tile), dtype=np.uint8)}
         raise WorkerError("bad_request", f"unknown op {op!r}")
 
     def bench(self, header: dict[str, Any], payload) -> dict[str, Any]:

@@ -211,6 +211,22 @@ export class GymBridgeEnv implements VecEnv {
     await this.worker.request('ping', {}, {}, this.callTimeoutMs);
   }
 
+  /**
+   * Env `env`'s whole scene as a person sees it, RGB uint8 `[height, width, 3]` row-major, for videos
+   * (`mempo record`): MiniGrid's full grid with the agent's view highlighted, `tileSize` pixels per cell
+   * (default 32). Atari workers refuse it (their frames are the observation).
+   */
+  async render(env: number, tileSize = 32): Promise<{ rgb: Uint8Array; height: number; width: number }> {
+    this.assertOpen('render');
+    if (!Number.isInteger(env) || env < 0 || env >= this.numEnvs)
+      throw new Error(`render env must be an integer in 0..${this.numEnvs - 1} (got env=${env})`);
+    const reply = await this.worker.request('render', { env, tileSize }, {}, this.callTimeoutMs);
+    const entry = reply.arrays.get('rgb');
+    if (!entry || !(entry.data instanceof Uint8Array) || entry.shape.length !== 3 || entry.shape[2] !== 3)
+      throw new BridgeError(`${this.worker.label}: render reply lacks a uint8 array 'rgb' of shape [H, W, 3]`, 'protocol');
+    return { rgb: entry.data, height: entry.shape[0]!, width: entry.shape[1]! };
+  }
+
   /** Stops the worker and releases its envs; later calls reject. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;

@@ -76,6 +76,18 @@ describe('MiniGrid through the bridge', () => {
     expect(views.size).toBeGreaterThan(1);
   });
 
+  it('renders env i as RGB, tileSize pixels per cell, and follows the agent', async () => {
+    await empty.reset(0);
+    const before = await empty.render(0, 16);
+    // Empty-5x5 is a 5×5 grid (walls included): 80×80 pixels at 16 per cell.
+    expect([before.height, before.width, before.rgb.length]).toEqual([80, 80, 80 * 80 * 3]);
+    expect((await empty.render(1, 8)).width).toBe(40);
+    await empty.step(new Int32Array([2, 2])); // forward: the agent moves one cell east
+    expect(Array.from((await empty.render(0, 16)).rgb)).not.toEqual(Array.from(before.rgb));
+    await expect(empty.render(2)).rejects.toThrow('render env must be an integer in 0..1 (got env=2)');
+    await expect(empty.render(0, 2)).rejects.toThrow('render tileSize must be an integer in 4..128 (got 2)');
+  });
+
   it('rejects bad actions before they reach the worker', async () => {
     await empty.ping();
     await empty.reset(0);

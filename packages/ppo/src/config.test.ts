@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { numUpdates, validateConfig } from './config.js';
+import { CONFIG_FIELDS, numUpdates, validateConfig } from './config.js';
+import { PPO_FIELD_SCHEMAS, parsePpoField, parsePpoOverrides } from './configSchema.js';
 import { PRESETS, PRESET_NAMES, resolveConfig } from './presets.js';
 import { scheduledValue } from './schedules.js';
 
@@ -35,22 +36,57 @@ describe('presets', () => {
 });
 
 describe('validateConfig', () => {
-  it('names the bad field and what it must be', () => {
-    expect(() => resolveConfig('atari', { gamma: 2 })).toThrow('gamma must be a number in [0, 1] (got 2)');
-    expect(() => resolveConfig('atari', { numEnvs: 2.5 })).toThrow('numEnvs must be a positive integer (got 2.5)');
-    expect(() => resolveConfig('atari', { lrSchedule: 'cosine' as never })).toThrow(`lrSchedule must be 'constant' or 'linear' (got "cosine")`);
-    expect(() => resolveConfig('atari', { chunkLength: 0 })).toThrow('chunkLength must be a positive integer (got 0)');
-    expect(() => resolveConfig('atari', { maxGradNorm: -1 })).toThrow('maxGradNorm must be a positive number or null (got -1)');
-    expect(() => resolveConfig('atari', { bpttLength: 100 })).toThrow('bpttLength must divide numSteps (got bpttLength=100, numSteps=128)');
-    expect(() => resolveConfig('atari', { seqsPerBatch: 3 })).toThrow('seqsPerBatch must divide the 8 sequences of an update');
-    expect(() => resolveConfig('atari', { totalSteps: 10 })).toThrow('totalSteps must be at least one update, numEnvs·numSteps=1024 (got 10)');
-    expect(() => resolveConfig('atari', { sequenceShift: 'half' as never })).toThrow(`sequenceShift must be 'none' or 'half-on-odd-epochs' (got "half")`);
+  it('names the field, the value and the allowed range', () => {
+    expect(() => resolveConfig('atari', { clipEpsilon: 1.5 })).toThrow(/^ppo\.clipEpsilon: 1\.5 is out of range; must be in \(0, 1\)$/);
+    expect(() => resolveConfig('atari', { gamma: 2 })).toThrow('ppo.gamma: 2 is out of range; must be in [0, 1]');
+    expect(() => resolveConfig('atari', { numEnvs: 2.5 })).toThrow('ppo.numEnvs: 2.5 is not an integer; must be an integer ≥ 1');
+    expect(() => resolveConfig('atari', { totalSteps: 1e99 })).toThrow('ppo.totalSteps: 1e+99 is out of range; must be an integer ≥ 1');
+    expect(() => resolveConfig('atari', { lrSchedule: 'cosine' as never })).toThrow(`ppo.lrSchedule: "cosine" is not allowed; must be one of 'constant', 'linear'`);
+    expect(() => resolveConfig('atari', { chunkLength: 0 })).toThrow('ppo.chunkLength: 0 is out of range; must be an integer ≥ 1');
+    expect(() => resolveConfig('atari', { maxGradNorm: -1 })).toThrow('ppo.maxGradNorm: -1 is out of range; must be > 0, or null for none');
+    expect(() => resolveConfig('atari', { learningRate: 'fast' as never })).toThrow('ppo.learningRate: "fast" is not a number; must be > 0');
+    expect(() => resolveConfig('atari', { clipValue: 'yes' as never })).toThrow('ppo.clipValue: "yes" is not a boolean; must be true or false');
+    expect(() => resolveConfig('atari', { bpttLength: 100 })).toThrow('ppo.bpttLength: 100 does not divide numSteps 128; must be a divisor of numSteps');
+    expect(() => resolveConfig('atari', { seqsPerBatch: 3 })).toThrow(
+      'ppo.seqsPerBatch: 3 does not divide the 8 sequences of an update (numEnvs·numSteps/bpttLength); must be a divisor of 8',
+    );
+    expect(() => resolveConfig('atari', { totalSteps: 10 })).toThrow('ppo.totalSteps: 10 is less than one update; must be at least numEnvs·numSteps = 1024');
+    expect(() => resolveConfig('atari', { sequenceShift: 'half' as never })).toThrow(
+      `ppo.sequenceShift: "half" is not allowed; must be one of 'none', 'half-on-odd-epochs'`,
+    );
     expect(() => resolveConfig('minigrid-rim', { numSteps: 120, bpttLength: 15, seqsPerBatch: 4 })).toThrow(
-      "bpttLength must be even with sequenceShift 'half-on-odd-epochs', which starts sequences at bpttLength/2 (got bpttLength=15)",
+      "ppo.bpttLength: 15 is odd; must be even with sequenceShift 'half-on-odd-epochs', which starts sequences at bpttLength/2",
     );
     expect(() => resolveConfig('minigrid-rim', { numSteps: 120, bpttLength: 15, seqsPerBatch: 4, sequenceShift: 'none' })).not.toThrow();
-    expect(() => resolveConfig('atari', { lr: 1 } as never)).toThrow("unknown PPO config field 'lr'");
+    expect(() => resolveConfig('atari', { lr: 1 } as never)).toThrow("ppo: unknown field 'lr'; must be one of numEnvs, numSteps,");
     expect(() => resolveConfig('dqn' as never)).toThrow("preset must be one of minigrid-rim, atari, iam (got 'dqn')");
+  });
+
+  it('lists every bad field, one line each', () => {
+    expect(() => resolveConfig('atari', { gamma: -1, epochs: 0 })).toThrow(
+      'ppo.epochs: 0 is out of range; must be an integer ≥ 1\nppo.gamma: -1 is out of range; must be in [0, 1]',
+    );
+  });
+
+  it('says which field is missing', () => {
+    const { epochs: _epochs, ...partial } = PRESETS.atari;
+    expect(() => validateConfig(partial as never)).toThrow('ppo.epochs: missing; must be an integer ≥ 1');
+  });
+});
+
+describe('parsePpoField and parsePpoOverrides', () => {
+  it('check single fields with the same wording as a whole config', () => {
+    expect(parsePpoField('entropyCoef', 0.02)).toBe(0.02);
+    expect(parsePpoField('maxGradNorm', null)).toBeNull();
+    expect(() => parsePpoField('clipEpsilon', 1.5)).toThrow(/^ppo\.clipEpsilon: 1\.5 is out of range; must be in \(0, 1\)$/);
+    expect(parsePpoOverrides({ epochs: 8, lrSchedule: 'constant' })).toEqual({ epochs: 8, lrSchedule: 'constant' });
+    expect(() => parsePpoOverrides({ clipEpsilon: 1.5 })).toThrow(/^ppo\.clipEpsilon: 1\.5 is out of range; must be in \(0, 1\)$/);
+    expect(() => parsePpoOverrides({ clipCoef: 0.2 })).toThrow("ppo: unknown field 'clipCoef'; must be one of");
+  });
+
+  it('has a schema with a description for every field of the config', () => {
+    expect([...CONFIG_FIELDS].sort()).toEqual(Object.keys(PRESETS.atari).sort());
+    for (const field of CONFIG_FIELDS) expect(PPO_FIELD_SCHEMAS[field].description, field).toMatch(/\w/);
   });
 });
 

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import type { PpoConfig } from './config.js';
+
+/**
+ * The allowed values of a numeric field: bounds (open or closed) and whether it must be an integer. One
+ * description serves the schema's checks, every error message and the CLI's help, so they cannot disagree.
+ */
+interface NumberRange {
+  integer?: boolean;
+  /** Lower bound; `minOpen` excludes it. */
+  min?: number;
+  minOpen?: boolean;
+  /** Upper bound; `maxOpen` excludes it. */
+  max?: number;
+  maxOpen?: boolean;
+}
+
+/** `in (0, 1)`, `in [0, 1]`, `> 0`, `≥ 0`, `an integer ≥ 1`: what a value of `range` must be, in words. */
+export function rangeText(range: NumberRange): string {
+  const { min, max } = range;
+  if (range.integer) return min === undefined ? 'an integer' : `an integer ≥ ${min}`;
+  if (min !== undefined && max !== undefined) return `in ${range.minOpen ? '(' : '['}${min}, ${max}${range.maxOpen ? ')' : ']'}`;
+  if (min !== undefined) return `${range.minOpen ? '>' : '≥'} ${min}`;
+  return 'a finite number';
+}
+
+/** A value as an error message shows it: numbers and booleans as written, strings quoted, absence as `missing`. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** `<value> <problem>; must be <allowed>`: the one wording of every field error (the ppo README, "Config"). */
+function fieldError(problem: (input: unknown) => string, allowed: string) {
+  return (issue: { input?: unknown }): string => {
+    const shown = showValue(issue.input);
+    return issue.input === undefined ? `missing; must be ${allowed}` : `${shown} ${problem(issue.input)}; must be ${allowed}`;
+  };
+}
+
+/**
+ * A number field with `range`. Integers must be safe (beyond 2^53 − 1 they are not exact, so `1e99` steps is
+ * refused as out of range).
+ */
+function numberField(range: NumberRange, description: string, orNull = '') {
+  const allowed = rangeText(range) + orNull;
+  const outOfRange = fieldError(() => 'is out of range', allowed);
+  let schema = z.number({ error: fieldError(() => 'is not a number', allowed) });
+  if (range.integer)
+    schema = schema.int({
+      error: fieldError((v) => (Number.isInteger(v) ? 'is out of range' : 'is not an integer'), allowed),
+    });
+  else schema = schema.finite({ error: outOfRange });
+  if (range.min !== undefined) schema = range.minOpen ? schema.gt(range.min, { error: outOfRange }) : schema.gte(range.min, { error: outOfRange });
+  if (range.max !== undefined) schema = range.maxOpen ? schema.lt(range.max, { error: outOfRange }) : schema.lte(range.max, { error: outOfRange });
+  return schema.describe(description);
+}
+
+function enumField<const T extends readonly [string, ...string[]]>(values: T, description: string) {
+  const allowed = `one of ${values.map((v) => `'${v}'`).join(', ')}`;
+  return z.enum(values, { error: fieldError(() => 'is not allowed', allowed) }).describe(description);
+}
+
+function booleanField(description: string) {
+  return z.boolean({ error: fieldError(() => 'is not a boolean', 'true or false') }).describe(description);
+}
+
+const count = (description: string) => numberField({ integer: true, min: 1 }, description);
+const positive = (description: string) => numberField({ min: 0, minOpen: true }, description);
+const nonNegative = (description: string) => numberField({ min: 0 }, description);
+const unit = (description: string) => numberField({ min: 0, max: 1 }, description);
+const schedule = (description: string) => enumField(['constant', 'linear'], description);
+
+/**
+ * Every PPO field's schema: type, range and the one-line description the CLI shows as the flag's help
+ * (the ppo README, "Config", has the same list). Typed against {@link PpoConfig}, so a field added there
+ * without a schema here does not compile.
+ */
+export const PPO_FIELD_SCHEMAS = {
+  numEnvs: count('P: envs stepped together'),
+  numSteps: count('T: steps per env per update'),
+  bpttLength: count('L: BPTT length; must divide numSteps'),
+  epochs: count('passes over the rollout per update'),
+  sequenceShift: enumField(['none', 'half-on-odd-epochs'], "where sequences start: 'half-on-odd-epochs' starts them L/2 later on odd passes (torch-ac)"),
+  seqsPerBatch: count('sequences per minibatch; must divide numEnvs·numSteps/bpttLength'),
+  chunkLength: count('steps per chunk the update runs encoder and core in'),
+  learningRate: positive('Adam learning rate at the start of the run'),
+  lrSchedule: schedule("learning-rate schedule ('linear' decays to 0 at the last update)"),
+  adamEpsilon: positive("Adam's ε"),
+  clipEpsilon: numberField({ min: 0, minOpen: true, max: 1, maxOpen: true }, 'clip range ε of the policy ratio (and of the value change with clipValue)'),
+  clipSchedule: schedule("clip-range schedule ('linear' decays ε to 0 at the last update)"),
+  gamma: unit('discount γ'),
+  gaeLambda: unit('GAE λ'),
+  valueCoef: nonNegative('c_v, weight of the value loss'),
+  valueLossHalf: booleanField('multiply the value loss by 0.5 (CleanRL)'),
+  clipValue: booleanField('clip the value change to ±ε in the value loss'),
+  entropyCoef: nonNegative('c_e, weight of the entropy bonus'),
+  maxGradNorm: numberField({ min: 0, minOpen: true }, 'global gradient-norm clip', ', or null for none').nullable().describe('global gradient-norm clip (null: none)'),
+  normalizeAdvantages: booleanField("normalise advantages over each update's rollout"),
+  dropoutWhileActing: booleanField("keep the core's dropout on while collecting the rollout"),
+  bootstrapTruncated: booleanField('bootstrap time-limit truncations with γ·V(final obs)'),
+  totalSteps: count('agent steps summed over envs'),
+  updateRounding: enumField(['floor', 'ceil'], "whole updates within totalSteps ('floor') or until it is reached ('ceil')"),
+  seed: numberField({ integer: true }, "seed of the run's RNG; env i is reset with seed + i"),
+  checkpointEvery: numberField({ integer: true, min: 0 }, 'write a checkpoint every this many updates (0: never)'),
+  keepCheckpoints: count('checkpoints kept on disk'),
+  statsWindow: count('episodes averaged for the logged recent return and length'),
+  engine: enumField(['auto', 'graph', 'eager'], 'graph: one TensorFlow graph per update and acting step (native backend); eager: op by op; auto: graph where it can run'),
+} satisfies { [K in keyof PpoConfig]-?: z.ZodType<PpoConfig[K]> };
+
+/** The names of all config fields, in declaration order. */
+export const CONFIG_FIELDS = Object.keys(PPO_FIELD_SCHEMAS) as (keyof PpoConfig)[];
+
+/** A key that is not a PPO field, in the same wording. */
+function unknownKeys(issue: { code?: string; keys?: readonly string[] }): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const keys = (issue.keys ?? []).map((k) => `'${k}'`).join(', ');
+  return `unknown field ${keys}; must be one of ${CONFIG_FIELDS.join(', ')}`;
+}
+
+/**
+ * Some PPO fields, each checked alone: what a study file's `ppo` block (study- or memory-level) and the CLI's
+ * flags override a preset with. Relations between fields are checked when the overrides meet their preset.
+ */
+export const ppoOverridesSchema = z.strictObject(PPO_FIELD_SCHEMAS, { error: unknownKeys }).partial();
+
+/**
+ * A whole PPO config: every field in range, and the relations between them (L divides T, the minibatch size
+ * divides the sequences, an even L under the half shift, at least one update of steps).
+ */
+export const ppoConfigSchema = z.strictObject(PPO_FIELD_SCHEMAS, { error: unknownKeys }).superRefine((c, ctx) => {
+  const issue = (path: keyof PpoConfig, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
+  if (c.numSteps % c.bpttLength !== 0) issue('bpttLength', `${c.bpttLength} does not divide numSteps ${c.numSteps}; must be a divisor of numSteps`);
+  else if (c.sequenceShift === 'half-on-odd-epochs' && c.bpttLength % 2 !== 0)
+    issue('bpttLength', `${c.bpttLength} is odd; must be even with sequenceShift 'half-on-odd-epochs', which starts sequences at bpttLength/2`);
+  else {
+    const sequences = (c.numEnvs * c.numSteps) / c.bpttLength;
+    if (sequences % c.seqsPerBatch !== 0)
+      issue('seqsPerBatch', `${c.seqsPerBatch} does not divide the ${sequences} sequences of an update (numEnvs·numSteps/bpttLength); must be a divisor of ${sequences}`);
+  }
+  if (c.totalSteps < c.numEnvs * c.numSteps) issue('totalSteps', `${c.totalSteps} is less than one update; must be at least numEnvs·numSteps = ${c.numEnvs * c.numSteps}`);
+});
+
+/** `ppo.clipEpsilon: 1.5 is out of range; must be in (0, 1)`, one line per issue, paths under `prefix`. */
+export function formatIssues(error: z.ZodError, prefix: string): string {
+  return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('\n');
+}
+
+/**
+ * Checks one field's value alone, as a CLI flag or a study file sets it; throws the field's error
+ * (`ppo.gamma: 2 is out of range; must be in [0, 1]`).
+ *
+ * @example
+ * parsePpoField('learningRate', 3e-4); // 3e-4
+ */
+export function parsePpoField<K extends keyof PpoConfig>(field: K, value: unknown): PpoConfig[K] {
+  const schema: z.ZodType = PPO_FIELD_SCHEMAS[field];
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as PpoConfig[K];
+  throw new Error(formatIssues(result.error, `ppo.${field}`));
+}
+
+/**
+ * Validates overrides of some PPO fields (a study's `ppo` block, a library call's overrides); throws one line
+ * per bad field.
+ *
+ * @example
+ * parsePpoOverrides({ entropyCoef: 0.02 }); // { entropyCoef: 0.02 }
+ */
+export function parsePpoOverrides(overrides: unknown): Partial<PpoConfig> {
+  const result = ppoOverridesSchema.safeParse(overrides);
+  if (result.success) return result.data as Partial<PpoConfig>;
+  throw new Error(formatIssues(result.error, 'ppo'));
+}
+
+/**
+ * Checks every field and the relations between them; throws an Error with one line per problem, each naming
+ * the field, the value and what it must be. Returns the config unchanged.
+ *
+ * @example
+ * validateConfig({ ...PRESETS.atari, clipEpsilon: 1.5 }); // throws 'ppo.clipEpsilon: 1.5 is out of range; must be in (0, 1)'
+ */
+export function validateConfig(config: PpoConfig): PpoConfig {
+  const result = ppoConfigSchema.safeParse(config);
+  if (!result.success) throw new Error(formatIssues(result.error, 'ppo'));
+  return config;
+}

@@ -48,41 +48,31 @@ def _require_bool(options: dict[str, Any], name: str, default: bool) -> bool:
     return value
 
 
-class MiniGridBatch:
-    """P MiniGrid envs stepped in one loop. Obs: the 7×7×3 egocentric ``image`` codes (uint8)."""
+class GymBatch:
+    """P envs of one gymnasium id stepped in one loop, with same-step autoreset. ``view`` (registry.py's
+    ``ObservationView``) turns each raw observation into what the bridge sends: MiniGrid's 7×7×3 ``image``
+    codes, a small uint8 image, a grayscale 84×84 frame, or a float32 vector. A ``Discrete(n, start)``
+    action space takes the client's actions ``0 .. n-1`` shifted by ``start``."""
 
-    def __init__(self, env_id: str, num_envs: int, options: dict[str, Any]):
-        import gymnasium as gym
-        import minigrid
-
-        gym.register_envs(minigrid)
-        if env_id not in gym.registry:
-            import difflib
-
-            known = [k for k in gym.registry if k.startswith("MiniGrid-")]
-            closest = difflib.get_close_matches(str(env_id), known, n=1, cutoff=0) or ["MiniGrid-Empty-5x5-v0"]
-            raise WorkerError(
-                "unknown_env",
-                f"unknown MiniGrid env id '{env_id}': use a registered id such as '{closest[0]}' ({len(known)} registered)",
-            )
-        if options:
-            raise WorkerError("bad_option", f"MiniGrid takes no options (got {sorted(options)})")
-        self.envs = [gym.make(env_id) for _ in range(num_envs)]
-        self.num_envs = num_envs
+    def __init__(self, envs: list, view, action_start: int = 0):
+        self.envs = envs
+        self.view = view
+        self.num_envs = len(envs)
         self.stacked_frames = 0
-        image = self.envs[0].observation_space["image"]
-        self.obs_shape = tuple(image.shape)
-        self.num_actions = int(self.envs[0].action_space.n)
-        self.obs = np.zeros((num_envs, *self.obs_shape), dtype=np.uint8)
-        self.returns = np.zeros(num_envs, dtype=np.float64)
-        self.lengths = np.zeros(num_envs, dtype=np.int64)
+        self.obs_shape = tuple(view.shape)
+        self.num_actions = int(envs[0].action_space.n)
+        self.action_start = action_start
+        self.obs = np.zeros((self.num_envs, *self.obs_shape), dtype=view.dtype)
+        self.obs_dtype = self.obs.dtype.name
+        self.returns = np.zeros(self.num_envs, dtype=np.float64)
+        self.lengths = np.zeros(self.num_envs, dtype=np.int64)
         self.started = False
 
     def reset(self, seed: int | None) -> np.ndarray:
         for i, env in enumerate(self.envs):
             # the envs README: env i of a batch reset with `seed` gets `seed + i`.
             obs, _ = env.reset(seed=None if seed is None else seed + i)
-            self.obs[i] = obs["image"]
+            self.obs[i] = self.view(obs)
         self.returns[:] = 0
         self.lengths[:] = 0
         self.started = True
@@ -95,7 +85,7 @@ class MiniGridBatch:
         truncated = np.zeros(n, dtype=np.uint8)
         final_envs, final_obs, episodes = [], [], []
         for i, env in enumerate(self.envs):
-            obs, r, term, trunc, _ = env.step(int(actions[i]))
+            obs, r, term, trunc, _ = env.step(int(actions[i]) + self.action_start)
             reward[i] = r
             terminated[i] = term
             truncated[i] = trunc
@@ -103,25 +93,66 @@ class MiniGridBatch:
             self.lengths[i] += 1
             if term or trunc:
                 final_envs.append(i)
-                final_obs.append(obs["image"])
+                final_obs.append(self.view(obs))
                 episodes.append({"env": i, "return": float(self.returns[i]), "length": int(self.lengths[i])})
                 self.returns[i] = 0
                 self.lengths[i] = 0
                 # Same-step autoreset; without a seed the env continues its own seeded generator, so a
                 # batch reset with a seed replays the same sequence of layouts.
                 obs, _ = env.reset()
-            self.obs[i] = obs["image"]
-        stacked = np.stack(final_obs) if final_obs else np.zeros((0, *self.obs_shape), dtype=np.uint8)
+            self.obs[i] = self.view(obs)
+        stacked = np.stack(final_obs) if final_obs else np.zeros((0, *self.obs_shape), dtype=self.obs.dtype)
         return StepResult(self.obs, reward, terminated, truncated, final_envs, stacked, episodes, final_envs)
 
     def render(self, env: int, tile_size: int) -> np.ndarray:
         """Env ``env``'s whole grid as RGB ``[H, W, 3]`` uint8, ``tile_size`` pixels per cell, the agent's view
         highlighted: MiniGrid's own drawing, with no ``render_mode`` needed at ``make``."""
-        return self.envs[env].unwrapped.get_frame(highlight=True, tile_size=tile_size)
+        get_frame = getattr(self.envs[env].unwrapped, "get_frame", None)
+        if get_frame is None:
+            raise WorkerError("bad_request", "render is available for MiniGrid envs only: Atari frames come from the observation")
+        return get_frame(highlight=True, tile_size=tile_size)
 
     def close(self) -> None:
         for env in self.envs:
             env.close()
+
+
+def minigrid_batch(env_id: str, num_envs: int, options: dict[str, Any]) -> GymBatch:
+    """P MiniGrid envs. Obs: the 7×7×3 egocentric ``image`` codes (uint8)."""
+    import gymnasium as gym
+    import minigrid
+
+    from .registry import ObservationView
+
+    gym.register_envs(minigrid)
+    if env_id not in gym.registry:
+        import difflib
+
+        known = [k for k in gym.registry if k.startswith("MiniGrid-")]
+        closest = difflib.get_close_matches(str(env_id), known, n=1, cutoff=0) or ["MiniGrid-Empty-5x5-v0"]
+        raise WorkerError(
+            "unknown_env",
+            f"unknown MiniGrid env id '{env_id}': use a registered id such as '{closest[0]}' ({len(known)} registered)",
+        )
+    if options:
+        raise WorkerError("bad_option", f"MiniGrid takes no options (got {sorted(options)})")
+    envs = [gym.make(env_id) for _ in range(num_envs)]
+    return GymBatch(envs, ObservationView(envs[0].observation_space))
+
+
+def gym_batch(env_id: str, num_envs: int, options: dict[str, Any]) -> GymBatch:
+    """P envs of any registered gymnasium id the bridge can host (registry.py's ``describe_env``)."""
+    import gymnasium as gym
+
+    from .registry import ObservationView, describe_env
+
+    described = describe_env(env_id)
+    if described["problem"] is not None:
+        raise WorkerError("unknown_env" if not described["registered"] else "unsupported_env", described["problem"])
+    if options:
+        raise WorkerError("bad_option", f"gym envs take no options (got {sorted(options)})")
+    envs = [gym.make(env_id) for _ in range(num_envs)]
+    return GymBatch(envs, ObservationView(envs[0].observation_space), described["actionSpace"]["start"])
 
 
 def rom_name(game: str) -> str:
@@ -185,6 +216,7 @@ class AtariBatch:
         )
         self.num_envs = num_envs
         self.stacked_frames = stack if stack >= 2 else 0
+        self.obs_dtype = "uint8"
         self.obs_shape = tuple(self.env.single_observation_space.shape)
         self.num_actions = int(self.env.single_action_space.n)
         self.lives = np.zeros(num_envs, dtype=np.int32)
@@ -260,7 +292,9 @@ class AtariBatch:
 
 def make_batch(kind: str, env_id: str, num_envs: int, options: dict[str, Any]):
     if kind == "minigrid":
-        return MiniGridBatch(env_id, num_envs, options)
+        return minigrid_batch(env_id, num_envs, options)
+    if kind == "gym":
+        return gym_batch(env_id, num_envs, options)
     if kind == "atari":
         return AtariBatch(env_id, num_envs, options)
-    raise WorkerError("unknown_env", f"unknown env family '{kind}': use 'minigrid' or 'atari'")
+    raise WorkerError("unknown_env", f"unknown env family '{kind}': use 'minigrid', 'gym' or 'atari'")

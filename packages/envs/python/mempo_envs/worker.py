@@ -5,7 +5,8 @@ Requests carry ``id`` and ``op``; replies echo ``id`` with ``ok: true`` and the 
 ``kind`` and a one-line ``error``. Ops: ``make`` {family, envId, numEnvs, options, frames, spinMicros},
 ``reset`` {seed}, ``step`` (array ``actions`` int32 [P]), ``bench`` {seed} (array ``actions`` int32 [T, P]:
 times stepping them inside the worker alone), ``ping`` (an empty reply: the cost of one message), ``render`` {env, tileSize} (array ``rgb`` uint8 [H, W, 3]: env
-``env``'s full view as a person sees it, for videos; MiniGrid only).
+``env``'s full view as a person sees it, for videos; MiniGrid only), ``describe`` {envIds} (before or without
+``make``: whether the bridge can host each id, with its spaces; registry.py).
 """
 
 from __future__ import annotations
@@ -87,6 +88,14 @@ class Worker:
         op = header.get("op")
         if op == "ping":
             return {}, {}
+        if op == "describe":
+            # The registry check (registry.py): answered before any 'make', so a client can refuse an id up front.
+            from .registry import describe_env
+
+            ids = header.get("envIds")
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise WorkerError("bad_request", f"describe needs envIds, a list of env id strings (got {ids!r})")
+            return {"envs": [describe_env(i) for i in ids]}, {}
         if op == "make":
             if self.batch is not None:
                 raise WorkerError("bad_request", "this worker already hosts an env: start a new worker")
@@ -105,6 +114,7 @@ class Worker:
             self.newest_only = frames == "newest" and self.batch.stacked_frames > 0
             return {
                 "obsShape": list(self.batch.obs_shape),
+                "obsDtype": self.batch.obs_dtype,
                 "numActions": self.batch.num_actions,
                 "frames": "newest" if self.newest_only else "full",
             }, {}

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, initVariable, uniformInit } from './initializers.js';
 import type { NamedVariables } from './namedWeights.js';
 import { requirePositiveInt } from './validation.js';
@@ -14,6 +14,11 @@ export interface GatedCellSizes {
   hiddenSize: number;
   /** Seed for reproducible initialisation; omitted = fresh randomness. */
   seed?: number;
+  /**
+   * Whether the cell has a bias. Default true. false: no bias variable at all (nothing to train or save), as
+   * the RIM reference's group cells (`RIM.py` GroupLSTMCell / GroupGRUCell: GroupLinearLayer i2h and h2h).
+   */
+  bias?: boolean;
 }
 
 /**
@@ -30,8 +35,8 @@ export abstract class GatedCellBase extends WeightedModule {
   readonly kernel: tf.Variable;
   /** `[H, G·H]`, or `[U, H, G·H]` */
   readonly recurrentKernel: tf.Variable;
-  /** `[G·H]`, or `[U, G·H]` */
-  readonly bias: tf.Variable;
+  /** `[G·H]`, or `[U, G·H]`; null for a cell made with `bias: false`. */
+  readonly bias: tf.Variable | null;
   private readonly leadingShape: number[];
   private readonly seeds: SeedStream;
 
@@ -51,7 +56,13 @@ export abstract class GatedCellBase extends WeightedModule {
     const GH = gates * sizes.hiddenSize;
     this.kernel = this.newWeight([sizes.inputSize, GH]);
     this.recurrentKernel = this.newWeight([sizes.hiddenSize, GH]);
-    this.bias = this.newWeight([GH]);
+    // Drawn last, so a cell without it has the same kernels as one with it (same seed).
+    this.bias = sizes.bias === false ? null : this.newWeight([GH]);
+  }
+
+  /** z + bias, or z itself for a cell without a bias. */
+  protected addBias(z: tf.Tensor): tf.Tensor {
+    return this.bias ? tf.add(z, this.bias) : z;
   }
 
   /** A new U(±1/√H) variable of per-unit shape `shape` (U prepended for group cells), from the next seed. */
@@ -60,8 +71,9 @@ export abstract class GatedCellBase extends WeightedModule {
     return initVariable(() => uniformInit([...this.leadingShape, ...shape], limit, this.seeds.next()));
   }
 
-  /** Variables by name: `kernel`, `recurrentKernel`, `bias` (and a subclass's own after them). */
+  /** Variables by name: `kernel`, `recurrentKernel`, `bias` unless made without (and a subclass's own after them). */
   namedVariables(): NamedVariables {
-    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias };
+    const { kernel, recurrentKernel, bias } = this;
+    return bias ? { kernel, recurrentKernel, bias } : { kernel, recurrentKernel };
   }
 }

@@ -9,8 +9,9 @@ import { requireShape } from './validation.js';
  * (spec rim.md: `n = tanh(Wx·x + r ⊙ (Wh·h + bh))`, `h' = (1−z)⊙n + z⊙h`). All weights U(±1/√H) — never
  * all-ones as in the reference's group GRU.
  *
- * Weights: `kernel` `[U, in, 3H]`, `recurrentKernel` `[U, H, 3H]`, `bias` `[U, 3H]`, `recurrentBias` `[U, 3H]`.
- * The reference's GroupGRUCell (`x2h.w`, `h2h.w`) has the same gate order and no biases (give zeros).
+ * Weights: `kernel` `[U, in, 3H]`, `recurrentKernel` `[U, H, 3H]`, `bias` `[U, 3H]`, `recurrentBias` `[U, 3H]`
+ * (both biases absent with `bias: false`). The reference's GroupGRUCell (`x2h.w`, `h2h.w`) has the same gate
+ * order and no biases (`bias: false`, or give zeros).
  *
  * @example
  * const cell = new GroupGRUCell({ units: 6, inputSize: 400, hiddenSize: 100, seed: 1 });
@@ -18,13 +19,13 @@ import { requireShape } from './validation.js';
  */
 export class GroupGRUCell extends GatedCellBase {
   readonly units: number;
-  /** `[U, 3H]` */
-  readonly recurrentBias: tf.Variable;
+  /** `[U, 3H]`; null with `bias: false`. */
+  readonly recurrentBias: tf.Variable | null;
   private readonly args: GroupCellArgs;
 
   constructor(args: GroupCellArgs) {
     super('GroupGRUCell', args, 3);
-    this.recurrentBias = this.newWeight([3 * args.hiddenSize]);
+    this.recurrentBias = args.bias === false ? null : this.newWeight([3 * args.hiddenSize]);
     this.units = args.units;
     this.args = { ...args };
   }
@@ -34,11 +35,9 @@ export class GroupGRUCell extends GatedCellBase {
     requireShape('GroupGRUCell', 'x', x, [-1, this.units, this.inputSize]);
     requireShape('GroupGRUCell', 'h', h, [x.shape[0], this.units, this.hiddenSize]);
     return tf.tidy(() => {
-      const zx = tf.add(tf.transpose(tf.matMul(tf.transpose(x, [1, 0, 2]), this.kernel as tf.Tensor3D), [1, 0, 2]), this.bias);
-      const zh = tf.add(
-        tf.transpose(tf.matMul(tf.transpose(h, [1, 0, 2]), this.recurrentKernel as tf.Tensor3D), [1, 0, 2]),
-        this.recurrentBias,
-      );
+      const zx = this.addBias(tf.transpose(tf.matMul(tf.transpose(x, [1, 0, 2]), this.kernel as tf.Tensor3D), [1, 0, 2]));
+      const hProj = tf.transpose(tf.matMul(tf.transpose(h, [1, 0, 2]), this.recurrentKernel as tf.Tensor3D), [1, 0, 2]);
+      const zh = this.recurrentBias ? tf.add(hProj, this.recurrentBias) : hProj;
       return this.gates(zx, zh, h);
     });
   }
@@ -59,9 +58,9 @@ export class GroupGRUCell extends GatedCellBase {
     });
   }
 
-  /** Variables by name: `kernel`, `recurrentKernel`, `bias`, `recurrentBias`. */
+  /** Variables by name: `kernel`, `recurrentKernel`, `bias`, `recurrentBias` (the biases unless made without). */
   override namedVariables(): NamedVariables {
-    return { ...super.namedVariables(), recurrentBias: this.recurrentBias };
+    return this.recurrentBias ? { ...super.namedVariables(), recurrentBias: this.recurrentBias } : super.namedVariables();
   }
 
   config(): GroupCellArgs {

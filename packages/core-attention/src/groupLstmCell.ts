@@ -13,6 +13,11 @@ export interface GroupCellArgs {
   hiddenSize: number;
   /** Seed for reproducible initialisation. */
   seed?: number;
+  /**
+   * Whether the cell has its bias (the GRU also its recurrent bias). Default true; false: no bias variables,
+   * as the RIM reference's GroupLSTMCell / GroupGRUCell (`RIM.py`, GroupLinearLayer i2h and h2h).
+   */
+  bias?: boolean;
 }
 
 /**
@@ -20,10 +25,11 @@ export interface GroupCellArgs {
  * Gate order **i, f, g, o** like {@link LSTMCell}. All weights U(±1/√H).
  *
  * Weights:
- * - `kernel` `[U, in, 4H]`, `recurrentKernel` `[U, H, 4H]`, `bias` `[U, 4H]`.
+ * - `kernel` `[U, in, 4H]`, `recurrentKernel` `[U, H, 4H]`, `bias` `[U, 4H]` (absent with `bias: false`).
  *
  * The RIM reference's GroupLSTMCell uses gate order i, f, o, g and no bias: permute the last two gate
- * blocks of its `i2h.w` / `h2h.w` and give a zero bias (see `@mempo/rim`'s `weightsFromReferenceRIMCell`).
+ * blocks of its `i2h.w` / `h2h.w` and make the cell with `bias: false` (or give a zero bias; see `@mempo/rim`'s
+ * `weightsFromReferenceRIMCell`).
  *
  * @example
  * const cell = new GroupLSTMCell({ units: 4, inputSize: 8, hiddenSize: 16, seed: 1 });
@@ -50,7 +56,7 @@ export class GroupLSTMCell extends GatedCellBase {
         tf.matMul(tf.transpose(x, [1, 0, 2]), this.kernel as tf.Tensor3D),
         tf.matMul(tf.transpose(state.h, [1, 0, 2]), this.recurrentKernel as tf.Tensor3D),
       );
-      return this.gates(tf.add(tf.transpose(zU, [1, 0, 2]), this.bias), state.c);
+      return this.gates(this.addBias(tf.transpose(zU, [1, 0, 2])), state.c);
     });
   }
 

@@ -41,7 +41,7 @@ export class GRUCell extends GatedCellBase {
 
   /** x·kernel + bias for any number of rows at once: `[R, inputSize]` → `[R, 3H]`. */
   projectInput(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(x, this.kernel), this.bias));
+    return tf.tidy(() => this.addBias(tf.matMul(x, this.kernel)) as tf.Tensor2D);
   }
 
   /** One step from an already projected input `xProj` `[B, 3H]`; h `[B, H]`. */

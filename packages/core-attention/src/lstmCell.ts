@@ -43,7 +43,7 @@ export class LSTMCell extends GatedCellBase {
 
   /** x·kernel + bias for any number of rows at once: `[R, inputSize]` → `[R, 4H]` (sequences: all T at once). */
   projectInput(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(x, this.kernel), this.bias));
+    return tf.tidy(() => this.addBias(tf.matMul(x, this.kernel)) as tf.Tensor2D);
   }
 
   /** One step from an already projected input `xProj` `[B, 4H]`. */

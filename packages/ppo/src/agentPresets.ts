@@ -62,11 +62,12 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
         // RIM.py RIMCell.__init__: key and value are nn.Linear, so model.py's init_params gives them unit-norm
         // rows and zero bias; query (a GroupLinearLayer, no .weight) keeps 0.01·randn.
         inputInit: 'torch-ac' satisfies InitScheme,
+        // RIM.py GroupLSTMCell: i2h and h2h are GroupLinearLayers (no bias), so the cell trains no bias.
+        cellBias: false,
       },
     },
     knownDifferences: [
       "torch-ac writes the memories computed during an update back into the batch (`exps.memory[inds + i + 1] = memory.detach()`), so later epochs start from refreshed states; ours start from the states stored while acting (also on the half-shifted passes of `sequenceShift`).",
-      "The reference's group LSTM has no bias (RIM.py GroupLSTMCell: GroupLinearLayer i2h/h2h); ours has a trained bias initialised U(±1/√H).",
       "The reference model.py passes c := h into its RIM at every step (`hidden[1] = hidden[0]`): the RIM core's referenceQuirks.cellFromHidden, set per study, not by this preset.",
     ],
   },

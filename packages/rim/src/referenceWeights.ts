@@ -13,14 +13,17 @@ import type { RIMCellKind } from './rimCell.js';
  * | `query.w` `[U, H, h·dk]` | `inputQuery.kernel` | as is (group weights are `[U, din, dout]` in both) |
  * | `rnn.i2h.w`, `rnn.h2h.w` (LSTM, gates i,f,o,g) | `cell.kernel`, `cell.recurrentKernel` (gates i,f,g,o) | swap the last two gate blocks |
  * | `rnn.x2h.w`, `rnn.h2h.w` (GRU, gates r,z,n) | `cell.kernel`, `cell.recurrentKernel` | as is |
- * | (no cell biases) | `cell.bias` (and GRU `cell.recurrentBias`) | zeros |
+ * | (no cell biases) | `cell.bias` (and GRU `cell.recurrentBias`) | zeros, or none for a cell made with `cellBias: false` |
  * | `query_.w`, `key_.w`, `value_.w`, `comm_attention_output.w` | `commQuery.kernel`, `commKey.kernel`, `commValue.kernel`, `commOutput.kernel` | as is |
  *
  * The returned tensors are new; the caller disposes them after `setWeights`.
+ *
+ * @param opts.cellBias false for a cell made with `cellBias: false` (no bias entries). Default true.
  */
 export function weightsFromReferenceRIMCell(
   params: Record<string, tf.Tensor>,
   cell: RIMCellKind,
+  opts: { cellBias?: boolean } = {},
 ): Record<string, tf.Tensor> {
   const get = (name: string): tf.Tensor => {
     const p = params[name];
@@ -44,13 +47,15 @@ export function weightsFromReferenceRIMCell(
       'inputQuery.kernel': tf.clone(get('query.w')),
       'cell.kernel': toOurGates(i2h),
       'cell.recurrentKernel': toOurGates(h2h),
-      'cell.bias': tf.zeros([U, gatesH]),
       'commQuery.kernel': tf.clone(get('query_.w')),
       'commKey.kernel': tf.clone(get('key_.w')),
       'commValue.kernel': tf.clone(get('value_.w')),
       'commOutput.kernel': tf.clone(get('comm_attention_output.w')),
     };
-    if (cell === 'gru') out['cell.recurrentBias'] = tf.zeros([U, gatesH]);
+    if (opts.cellBias !== false) {
+      out['cell.bias'] = tf.zeros([U, gatesH]);
+      if (cell === 'gru') out['cell.recurrentBias'] = tf.zeros([U, gatesH]);
+    }
     return out;
   });
 }

@@ -224,6 +224,46 @@ describe('RIMCell sequence', () => {
   });
 });
 
+describe('RIMCell cellBias: false (the reference group cells have none)', () => {
+  it.each(['lstm', 'gru'] as const)('%s: no bias variables, same kernels as with them, trains, rebuilds from config', (kind) => {
+    // No dropout, so training (the SequenceLinear path) and eval can both be compared exactly.
+    const args = (over: Partial<RIMCellArgs> = {}) => small({ cell: kind, inputDropout: 0, commDropout: 0, ...over });
+    const withBias = new RIMCell(args());
+    const without = new RIMCell(args({ cellBias: false }));
+    const names = (c: RIMCell) => Object.keys(c.namedVariables()).filter((n) => n.startsWith('cell.'));
+    expect(names(without)).toEqual(['cell.kernel', 'cell.recurrentKernel']);
+    expect(names(withBias)).toEqual(kind === 'lstm' ? ['cell.kernel', 'cell.recurrentKernel', 'cell.bias'] : ['cell.kernel', 'cell.recurrentKernel', 'cell.bias', 'cell.recurrentBias']);
+    expect(without.trainableVariables()).toHaveLength(withBias.trainableVariables().length - (kind === 'lstm' ? 1 : 2));
+    // The bias is drawn after the kernels, so the same seed gives the same kernels.
+    for (const n of ['cell.kernel', 'cell.recurrentKernel', 'inputKey.kernel', 'commOutput.kernel'])
+      expect(without.namedVariables()[n]!.arraySync()).toEqual(withBias.namedVariables()[n]!.arraySync());
+    // Equal to the biased cell with its biases zeroed, in training (SequenceLinear path) and eval.
+    const zeroed = new RIMCell(args());
+    const weights = { ...without.getWeights(), 'cell.bias': tf.zeros(withBias.cell.bias!.shape) };
+    if (kind === 'gru') weights['cell.recurrentBias'] = tf.zeros(withBias.cell.bias!.shape);
+    zeroed.setWeights(weights);
+    const xs = tf.randomNormal([3, 2, 1, 5], 0, 1, 'float32', 60) as tf.Tensor4D;
+    const state = randomState(without, 2, 61);
+    for (const training of [false, true]) {
+      const a = without.sequence(xs, state, null, { training }).hs;
+      const b = zeroed.sequence(xs, state, null, { training }).hs;
+      expect(maxAbs(tf.sub(a, b))).toBeLessThan(1e-6);
+    }
+    // Gradients reach both kernels with no bias variable to train.
+    const { grads } = tf.variableGrads(() => tf.sum(without.sequence(xs, state, null, { training: true }).hs) as tf.Scalar, without.trainableVariables());
+    expect(Object.keys(grads)).toHaveLength(without.trainableVariables().length);
+    expect(maxAbs(grads[without.cell.kernel.name]!)).toBeGreaterThan(0);
+    // Saved in the config, so a loaded run rebuilds it; absent unless given (older configs unchanged).
+    expect(without.config().cellBias).toBe(false);
+    expect('cellBias' in withBias.config()).toBe(false);
+    const rebuilt = new RIMCell(without.config());
+    expect(names(rebuilt)).toEqual(names(without));
+    expect(() => withBias.setWeights(without.getWeights())).toThrow(/cell\.bias/);
+    expect(() => new RIMCell(small({ cellBias: 'no' as unknown as boolean }))).toThrow('cellBias must be true or false (got "no")');
+    for (const c of [withBias, without, zeroed, rebuilt]) c.dispose();
+  });
+});
+
 describe('topKMask', () => {
   it('selects the k highest and breaks ties toward the lowest unit index', () => {
     const m = topKMask(tf.tensor2d([[0.1, 0.9, 0.5, 0.7], [0, 0, 0, 0], [1, 2, 2, 1]]), 2);

@@ -81,6 +81,12 @@ export interface RIMCellArgs {
    * `key` / `value` layers in its MiniGrid model (unit-norm weight rows, zero bias).
    */
   inputInit?: InitScheme;
+  /**
+   * Whether the group cell has a bias (LSTM `cell.bias`; GRU also `cell.recurrentBias`). Default true.
+   * false: no bias variables at all, as the reference's GroupLSTMCell / GroupGRUCell (`RIM.py`: i2h and h2h
+   * are GroupLinearLayers, which have no bias), so none is trained or saved.
+   */
+  cellBias?: boolean;
   /** Behaviours of the reference code that its published numbers depend on; all off by default. */
   referenceQuirks?: RIMReferenceQuirks;
 }
@@ -132,8 +138,8 @@ type Prepared = {
   commWeight: tf.Tensor3D;
   /** `[U, dv, G]` the cell's input kernel; LSTM gate blocks reordered to i, f, o, g (see {@link prepare}). */
   kernel: tf.Tensor3D;
-  /** `[U, 1, G]` cell bias (same gate order); GRU also `[U, 1, 3H]` recurrent bias. */
-  bias: tf.Tensor3D;
+  /** `[U, 1, G]` cell bias (same gate order); GRU also `[U, 1, 3H]` recurrent bias; null without (`cellBias: false`). */
+  bias: tf.Tensor3D | null;
   recurrentBias: tf.Tensor3D | null;
   /** `[1, U, U]` v < u, the competition's tie-breaker. */
   lowerIndex: tf.Tensor3D;
@@ -151,8 +157,10 @@ type StepMaps = {
   outputMap: (x: tf.Tensor3D) => tf.Tensor3D;
 };
 
-// Quirks stay absent unless given, so the config (and config.json) of a cell without them is unchanged.
-type Resolved = Required<Omit<RIMCellArgs, 'seed' | 'referenceQuirks' | 'inputInit'>> & Pick<RIMCellArgs, 'seed' | 'referenceQuirks' | 'inputInit'>;
+// Quirks, inputInit and cellBias stay absent unless given, so the config (and config.json) of a cell without
+// them is unchanged.
+type Optional = 'seed' | 'referenceQuirks' | 'inputInit' | 'cellBias';
+type Resolved = Required<Omit<RIMCellArgs, Optional>> & Pick<RIMCellArgs, Optional>;
 
 /**
  * One Recurrent Independent Mechanisms step (Goyal et al. 2019; spec rim.md, "One RIMCell step"):
@@ -163,7 +171,8 @@ type Resolved = Required<Omit<RIMCellArgs, 'seed' | 'referenceQuirks' | 'inputIn
  * - `inputKey.kernel` `[D, h·dk]`, `inputKey.bias` `[h·dk]`; `inputValue.kernel` `[D, h·dv]`, `inputValue.bias` `[h·dv]`
  * - `inputQuery.kernel` `[U, H, h·dk]`
  * - `cell.kernel` `[U, dv, 4H]`, `cell.recurrentKernel` `[U, H, 4H]`, `cell.bias` `[U, 4H]` (LSTM, gates i,f,g,o);
- *   GRU: `[U, dv, 3H]`, `[U, H, 3H]`, `[U, 3H]` and `cell.recurrentBias` `[U, 3H]` (gates r,z,n)
+ *   GRU: `[U, dv, 3H]`, `[U, H, 3H]`, `[U, 3H]` and `cell.recurrentBias` `[U, 3H]` (gates r,z,n); no biases
+ *   with `cellBias: false`
  * - `commQuery.kernel`, `commKey.kernel` `[U, H, hc·ck]`; `commValue.kernel` `[U, H, hc·H]`; `commOutput.kernel` `[U, hc·H, H]`
  *
  * @example
@@ -223,6 +232,8 @@ export class RIMCell {
       if (cellFromHidden && a.cell !== 'lstm')
         throw new Error(`referenceQuirks.cellFromHidden applies to the LSTM cell only (got cell='${a.cell}'); remove it or use cell 'lstm'`);
     }
+    if (a.cellBias !== undefined && typeof a.cellBias !== 'boolean')
+      throw new Error(`cellBias must be true or false (got ${JSON.stringify(a.cellBias)})`);
     requireRate('inputDropout', a.inputDropout);
     requireRate('commDropout', a.commDropout);
     this.a = a;
@@ -234,7 +245,7 @@ export class RIMCell {
     this.inputKey = new Dense({ inputSize: D, outputSize: hi * a.inputKeySize, ...inputInit, seed: seeds.next() });
     this.inputValue = new Dense({ inputSize: D, outputSize: hi * a.inputValueSize, ...inputInit, seed: seeds.next() });
     this.inputQuery = new GroupLinear({ units: U, inputSize: H, outputSize: hi * a.inputKeySize, seed: seeds.next() });
-    const cellArgs = { units: U, inputSize: a.inputValueSize, hiddenSize: H, seed: seeds.next() };
+    const cellArgs = { units: U, inputSize: a.inputValueSize, hiddenSize: H, seed: seeds.next(), ...(a.cellBias === false ? { bias: false } : {}) };
     this.cell = a.cell === 'lstm' ? new GroupLSTMCell(cellArgs) : new GroupGRUCell(cellArgs);
     this.commQuery = new GroupLinear({ units: U, inputSize: H, outputSize: hc * a.commKeySize, seed: seeds.next() });
     this.commKey = new GroupLinear({ units: U, inputSize: H, outputSize: hc * a.commKeySize, seed: seeds.next() });
@@ -374,8 +385,8 @@ export class RIMCell {
         2,
       ) as tf.Tensor3D,
       kernel: gates(cell.kernel) as tf.Tensor3D,
-      bias: tf.expandDims(gates(cell.bias), 1) as tf.Tensor3D,
-      recurrentBias: cell instanceof GroupGRUCell ? (tf.expandDims(cell.recurrentBias, 1) as tf.Tensor3D) : null,
+      bias: cell.bias ? (tf.expandDims(gates(cell.bias), 1) as tf.Tensor3D) : null,
+      recurrentBias: cell instanceof GroupGRUCell && cell.recurrentBias ? (tf.expandDims(cell.recurrentBias, 1) as tf.Tensor3D) : null,
       lowerIndex: tf.expandDims(tf.less(tf.reshape(index, [1, U]), tf.reshape(index, [U, 1])), 0) as tf.Tensor3D,
     };
   }
@@ -389,7 +400,7 @@ export class RIMCell {
     if (!training) {
       const plain: StepMaps = {
         hMap: (x) => tf.matMul(x, p.hWeight),
-        inputMap: (x) => tf.add(tf.matMul(x, p.kernel), p.bias),
+        inputMap: (x) => (p.bias ? tf.add(tf.matMul(x, p.kernel), p.bias) : tf.matMul(x, p.kernel)),
         commMap: (x) => tf.matMul(x, p.commWeight),
         outputMap: (x) => tf.matMul(x, outputKernel),
       };
@@ -449,7 +460,7 @@ export class RIMCell {
       cNew = tf.add(tf.mul(f!, c!), tf.mul(i!, tf.tanh(g!))) as tf.Tensor3D;
       hNew = tf.mul(o!, tf.tanh(cNew)) as tf.Tensor3D;
     } else {
-      hNew = (this.cell as GroupGRUCell).gates(zx, tf.add(recU!, p.recurrentBias!), h);
+      hNew = (this.cell as GroupGRUCell).gates(zx, p.recurrentBias ? tf.add(recU!, p.recurrentBias) : recU!, h);
     }
     // Unit-major views of the mask, made as constants (zero-gradient ops): the mask carries no gradient, and
     // leaving these reshapes on the tape would cost a slice per hidden unit in tf.where's backward pass.

@@ -25,7 +25,7 @@ const fixture = JSON.parse(
 ) as ReferenceFixture;
 const s = fixture.sizes;
 /** Our cell with the reference's sizes, loaded with a case's reference parameters. */
-const referenceCell = (ref: ReferenceCase, selection: 'real-logit' | 'null-attention'): RIMCell => {
+const referenceCell = (ref: ReferenceCase, selection: 'real-logit' | 'null-attention', cellBias = true): RIMCell => {
   const cell = new RIMCell({
     inputSize: s.input,
     hiddenSize: s.hidden,
@@ -38,9 +38,10 @@ const referenceCell = (ref: ReferenceCase, selection: 'real-logit' | 'null-atten
     numInputHeads: s.input_heads,
     commKeySize: s.comm_key,
     numCommHeads: s.comm_heads,
+    ...(cellBias ? {} : { cellBias }),
   });
   const params = Object.fromEntries(Object.entries(ref.params).map(([name, v]) => [name, tf.tensor(v)]));
-  const weights = weightsFromReferenceRIMCell(params, ref.cell);
+  const weights = weightsFromReferenceRIMCell(params, ref.cell, { cellBias });
   cell.setWeights(weights);
   tf.dispose([...Object.values(params), ...Object.values(weights)]);
   return cell;
@@ -48,10 +49,14 @@ const referenceCell = (ref: ReferenceCase, selection: 'real-logit' | 'null-atten
 const maxAbsDiff = (a: tf.Tensor, b: number[][] | number[][][]) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, tf.tensor(b)))).arraySync() as number);
 
 describe('parity with the PyTorch reference RIMCell (weights trained elsewhere)', () => {
-  it.each(fixture.cases)('$cell: h, c and the active mask match the reference step by step', (ref) => {
+  // The reference's group cells have no bias: ours match it with a zero bias, or with none (cellBias: false).
+  const cases = fixture.cases.flatMap((ref) => [true, false].map((cellBias) => ({ ref, cellBias, cell: ref.cell })));
+  it.each(cases)('$cell, cellBias $cellBias: h, c and the active mask match the reference step by step', ({ ref, cellBias }) => {
     // The fixture's selection margin is far above float32 rounding, so the masks must agree exactly.
     expect(ref.minSelectionGap).toBeGreaterThan(1e-5);
-    const cell = referenceCell(ref, 'real-logit');
+    const cell = referenceCell(ref, 'real-logit', cellBias);
+    const biasNames = Object.keys(cell.namedVariables()).filter((name) => name.startsWith('cell.') && name.endsWith('ias'));
+    expect(biasNames).toEqual(cellBias ? (ref.cell === 'gru' ? ['cell.bias', 'cell.recurrentBias'] : ['cell.bias']) : []);
     let state = { h: tf.tensor3d(ref.h0), ...(ref.c0 ? { c: tf.tensor3d(ref.c0) } : {}) };
     ref.steps.forEach((expected, t) => {
       const r = cell.step(tf.tensor3d(ref.inputs[t]!), state, { training: false });

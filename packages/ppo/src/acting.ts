@@ -24,9 +24,9 @@ export interface ActStepResult {
   state: tf.Tensor[];
   diagnostics?: Record<string, tf.Tensor>;
   /**
-   * The diagnostics as the rollout logs them, concatenated in `diagnostics`' key order: per diagnostic its
-   * mean over envs, kept per element when it has ≤ 16 values per env (RIM's per-unit activity), else one
-   * overall mean. Computed in the step so a compiled step returns it with no extra kernels from JS.
+   * The diagnostics as the rollout logs them, concatenated in `diagnostics`' key order
+   * ({@link summarizeDiagnostics}). Computed in the step so a compiled step returns it with no extra kernels
+   * from JS.
    */
   diagnosticSummary?: tf.Tensor1D;
 }
@@ -51,11 +51,7 @@ export function actStep(agent: ActorCritic, obs: tf.Tensor, starts: tf.Tensor1D,
     const logProbs = tf.sum(tf.mul(logPi, tf.oneHot(actions, agent.heads.numActions)), 1);
     const sample = tf.stack([tf.cast(actions, 'float32'), logProbs, out.values]) as tf.Tensor2D;
     if (!out.diagnostics || Object.keys(out.diagnostics).length === 0) return { sample, state: out.state };
-    const summaries = Object.values(out.diagnostics).map((value) => {
-      const flat = tf.reshape(value, [value.shape[0] ?? 1, -1]);
-      return flat.shape[1]! <= 16 ? tf.mean(flat, 0) : tf.reshape(tf.mean(flat), [1]);
-    });
-    return { sample, state: out.state, diagnostics: out.diagnostics, diagnosticSummary: tf.concat(summaries) as tf.Tensor1D };
+    return { sample, state: out.state, diagnostics: out.diagnostics, diagnosticSummary: summarizeDiagnostics(out.diagnostics) };
   });
 }
 
@@ -78,11 +74,41 @@ export function seedTensor(rng: Rng): tf.Tensor1D {
   return tf.tensor1d([rng.nextUint32() | 0, rng.nextUint32() | 0], 'int32');
 }
 
-/** Sizes of each diagnostic's part of {@link ActStepResult.diagnosticSummary}, in key order. */
+/** Diagnostics with at most this many values per env are logged per element (RIM's per-unit activity). */
+const PER_ELEMENT_LIMIT = 16;
+
+/**
+ * The step's diagnostics as the rollout logs them (the ppo README, "Logging"), concatenated in key order: a
+ * diagnostic with ≤ 16 values per env is its mean over envs, per element; a larger one is the standard
+ * deviation of its values within each env, averaged over envs. Not their mean: the large diagnostics are
+ * attention maps whose rows are distributions (RIM's `inputAttention` `[U, N+1]`, IAM's `alpha` `[N]`), so
+ * their mean is 1/(N+1) (or 1/N) at every step by construction, while their spread is 0 only when every row
+ * is uniform and grows as the attention picks elements.
+ *
+ * @param diagnostics per-env tensors, env on axis 0
+ * @returns `[Σ sizes]` in the layout of {@link summaryLayout}
+ */
+export function summarizeDiagnostics(diagnostics: Record<string, tf.Tensor>): tf.Tensor1D {
+  return tf.tidy(() => {
+    const summaries = Object.values(diagnostics).map((value) => {
+      const flat = tf.reshape(value, [value.shape[0] ?? 1, -1]);
+      if (flat.shape[1]! <= PER_ELEMENT_LIMIT) return tf.mean(flat, 0);
+      const { variance } = tf.moments(flat, 1);
+      return tf.reshape(tf.mean(tf.sqrt(variance)), [1]);
+    });
+    return tf.concat(summaries) as tf.Tensor1D;
+  });
+}
+
+/**
+ * Each diagnostic's part of {@link ActStepResult.diagnosticSummary}, in key order: the name it is logged under
+ * (`<name>` for one value per env, `<name>_std` for the spread of a large one; per-element ones get `_i`
+ * appended by the rollout) and its size.
+ */
 export function summaryLayout(diagnostics: Record<string, tf.Tensor>): { name: string; size: number }[] {
   return Object.entries(diagnostics).map(([name, value]) => {
     const perEnv = value.size / (value.shape[0] ?? 1);
-    return { name, size: perEnv <= 16 ? perEnv : 1 };
+    return perEnv <= PER_ELEMENT_LIMIT ? { name, size: perEnv } : { name: `${name}_std`, size: 1 };
   });
 }
 

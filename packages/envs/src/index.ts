@@ -21,6 +21,15 @@ export { FlickerWrapper, type FlickerArgs } from './wrappers/flicker.js';
 export { BridgeError, liveWorkerCount, type BridgeErrorKind } from './bridge/workerProcess.js';
 export { GymBridgeEnv, type BridgeOptions, type GymBridgeEnvArgs, type GymFamily, type WorkerBenchResult } from './bridge/gymBridgeEnv.js';
 export { MINIGRID_ENV_IDS, makeMiniGridEnv, type MiniGridEnvArgs } from './bridge/miniGrid.js';
+export { makeGymEnv, type GymEnvArgs } from './bridge/gymEnv.js';
+export {
+  describeGymEnvs,
+  type DescribeGymEnvsOptions,
+  type GymEnvDescription,
+  type GymObservationKind,
+  type GymObservationSpace,
+  type UnsupportedSpace,
+} from './bridge/gymRegistry.js';
 export { Random32 } from './random.js';
 export { EpisodeTracker, type EpisodeTrackerState } from './episodeStats.js';
 export { Warehouse, type WarehouseArgs, type WarehouseStepResult, type WarehouseState } from './warehouse/warehouse.js';

@@ -4,8 +4,11 @@ import { NewestFrameStacks } from './newestFrameStacks.js';
 import type { Frame } from './protocol.js';
 import { BridgeError, WorkerProcess } from './workerProcess.js';
 
-/** The env families the worker hosts. */
-export type GymFamily = 'minigrid' | 'atari';
+/**
+ * The env families the worker hosts: MiniGrid ids, Atari ROMs with ALE's preprocessing, and any other
+ * gymnasium id the registry check accepts (`describeGymEnvs`; the envs README, "Any gymnasium env").
+ */
+export type GymFamily = 'minigrid' | 'atari' | 'gym';
 
 /** Process-level settings of a bridged env. */
 export interface BridgeOptions {
@@ -26,7 +29,7 @@ export interface BridgeOptions {
 /** What to ask the worker to build. */
 export interface GymBridgeEnvArgs extends BridgeOptions {
   family: GymFamily;
-  /** The gymnasium id (MiniGrid) or ROM name (Atari). */
+  /** The gymnasium id (MiniGrid, gym) or ROM name (Atari). */
   envId: string;
   numEnvs: number;
   /** Family-specific options, passed to the worker as JSON. */
@@ -69,9 +72,10 @@ function array<T>(frame: Frame, name: string, ctor: new (...a: never[]) => T): T
 /**
  * A batch of gymnasium envs living in one Python worker process (the envs README, "Gymnasium bridge"): one
  * message per batched step, same-step autoreset, episode statistics computed in the worker. Observations
- * are uint8 `[P, ...observationSpace.shape]`. Env i of a batch reset with `seed` gets `seed + i`.
+ * are `[P, ...observationSpace.shape]`: uint8 images, or float32 vectors (the `gym` family's vector envs).
+ * Env i of a batch reset with `seed` gets `seed + i`.
  *
- * Prefer `makeMiniGridEnv` / `makeAtariEnv`; this class is their common engine.
+ * Prefer `makeMiniGridEnv` / `makeAtariEnv` / `makeGymEnv`; this class is their common engine.
  */
 export class GymBridgeEnv implements VecEnv {
   readonly numEnvs: number;
@@ -89,12 +93,13 @@ export class GymBridgeEnv implements VecEnv {
     private readonly callTimeoutMs: number,
     numEnvs: number,
     obsShape: number[],
+    obsDtype: ObservationSpace['dtype'],
     numActions: number,
     newestFramesOnly: boolean,
     private readonly flicker: FlickerDraws | null,
   ) {
     this.numEnvs = numEnvs;
-    this.observationSpace = { shape: obsShape, dtype: 'uint8' };
+    this.observationSpace = { shape: obsShape, dtype: obsDtype };
     this.actionSpace = { kind: 'discrete', n: numActions };
     this.obsSize = obsShape.reduce((a, b) => a * b, 1);
     this.stacks = newestFramesOnly ? new NewestFrameStacks(numEnvs, obsShape[0]!, this.obsSize / obsShape[0]!) : null;
@@ -125,14 +130,17 @@ export class GymBridgeEnv implements VecEnv {
       const shape = reply.header.obsShape;
       const numActions = reply.header.numActions;
       const frames = reply.header.frames;
+      const dtype = reply.header.obsDtype;
       if (
         !Array.isArray(shape) ||
         !shape.every((s) => Number.isInteger(s) && s > 0) ||
         !Number.isInteger(numActions) ||
+        (dtype !== 'uint8' && dtype !== 'float32') ||
         (frames !== 'full' && frames !== 'newest')
       )
         throw new BridgeError(`${worker.label}: malformed 'make' reply ${JSON.stringify(reply.header)}`, 'protocol');
-      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], numActions as number, frames === 'newest', flicker);
+      if (flicker && dtype !== 'uint8') throw new Error(`flicker blanks image frames: '${args.envId}' observes ${dtype} vectors; remove flicker`);
+      return new GymBridgeEnv(worker, callTimeoutMs, numEnvs, shape as number[], dtype, numActions as number, frames === 'newest', flicker);
     } catch (err) {
       await worker.close();
       throw err;
@@ -151,7 +159,8 @@ export class GymBridgeEnv implements VecEnv {
     const reply = await this.worker.request('reset', { seed: seed ?? null }, {}, this.callTimeoutMs);
     if (seed !== undefined) this.flicker?.reseed(seed);
     const obs = this.obsOf(reply, 'obs', this.numEnvs);
-    return this.stacks ? this.stacks.reset(obs) : obs;
+    // Stacks and flicker exist only for Atari, whose frames are uint8 (create() refuses flicker otherwise).
+    return this.stacks ? this.stacks.reset(obs as Uint8Array) : obs;
   }
 
   async step(actions: Int32Array): Promise<VecStepResult> {
@@ -166,12 +175,12 @@ export class GymBridgeEnv implements VecEnv {
     const finalEnvs = reply.header.finalEnvs as number[];
     const finalObsAll = this.obsOf(reply, 'finalObs', finalEnvs.length);
     let obs = this.obsOf(reply, 'obs', this.numEnvs);
-    if (this.flicker) this.blankFlickered(obs, finalEnvs, finalObsAll);
+    if (this.flicker) this.blankFlickered(obs as Uint8Array, finalEnvs, finalObsAll as Uint8Array);
     let finalObs = new Map<number, ObsArray>();
     if (this.stacks) {
       const restarted = reply.header.restartedEnvs;
       if (!Array.isArray(restarted)) throw new BridgeError(`${this.worker.label}: step reply lacks restartedEnvs`, 'protocol');
-      ({ obs, finalObs } = this.stacks.step(obs, finalEnvs, finalObsAll, restarted as number[]));
+      ({ obs, finalObs } = this.stacks.step(obs as Uint8Array, finalEnvs, finalObsAll as Uint8Array, restarted as number[]));
     } else {
       finalEnvs.forEach((env, k) => finalObs.set(env, finalObsAll.subarray(k * this.rowSize, (k + 1) * this.rowSize)));
     }
@@ -237,8 +246,8 @@ export class GymBridgeEnv implements VecEnv {
     if (this.closed) throw new BridgeError(`${this.worker.label}: ${op}() on a closed env; create a new one`, 'closed');
   }
 
-  private obsOf(reply: Frame, name: string, rows: number): Uint8Array {
-    const obs = array(reply, name, Uint8Array);
+  private obsOf(reply: Frame, name: string, rows: number): ObsArray {
+    const obs: ObsArray = this.observationSpace.dtype === 'float32' ? array(reply, name, Float32Array) : array(reply, name, Uint8Array);
     if (obs.length !== rows * this.rowSize)
       throw new BridgeError(`${this.worker.label}: reply array '${name}' has ${obs.length} values, expected ${rows * this.rowSize}`, 'protocol');
     return obs;

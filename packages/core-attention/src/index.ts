@@ -18,6 +18,8 @@ export { RecurrentCoreBase, type RecurrentCoreArgs, type ProjectingCell } from '
 export { GRUCore } from './gruCore.js';
 export { FNNCore, type FNNCoreArgs } from './fnnCore.js';
 export { Dense, type DenseArgs } from './dense.js';
+export { Conv2D, type Conv2DArgs } from './conv2d.js';
+export { LayeredModule, type NamedLayer } from './layeredModule.js';
 export { GroupLinear, groupMatMul, type GroupLinearArgs } from './groupLinear.js';
 export { GroupLSTMCell, type GroupCellArgs } from './groupLstmCell.js';
 export { GroupGRUCell } from './groupGruCell.js';

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, INIT_SCHEMES, type InitScheme } from '@mempo/core-attention';
-import { LayeredModule } from './layeredModule.js';
+import { Dense, INIT_SCHEMES, LayeredModule, type InitScheme } from '@mempo/core-attention';
 
 /** How one layer starts: a core-attention `InitScheme` and the gain that multiplies its kernel (default 1). */
 export interface LayerInit {

@@ -9,7 +9,6 @@ export { RolloutBuffer, type RolloutBufferArgs } from './rolloutBuffer.js';
 export { sequenceRefs, epochMinibatches, isShiftedPass, gatherMinibatch, type SequenceRef, type MinibatchArrays } from './minibatches.js';
 export { ppoLoss, type PpoLossInputs, type PpoLossOptions, type PpoLossTerms } from './loss.js';
 export { Adam, type AdamArgs, type AdamStepInputs } from './adam.js';
-export { Conv2D, type Conv2DArgs } from './conv2d.js';
 export type { Encoder, EncoderConfig } from './encoder.js';
 export { MlpEncoder, type MlpEncoderArgs } from './mlpEncoder.js';
 export { MinigridConvEncoder, type MinigridConvEncoderArgs } from './minigridConvEncoder.js';

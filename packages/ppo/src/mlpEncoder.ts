@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, type InitScheme } from '@mempo/core-attention';
+import { Dense, LayeredModule, type InitScheme } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
-import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link MlpEncoder}. */
 export interface MlpEncoderArgs {

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { InitScheme } from '@mempo/core-attention';
-import { Conv2D } from './conv2d.js';
+import { Conv2D, LayeredModule, type InitScheme } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
-import { LayeredModule } from './layeredModule.js';
 
 /** Arguments of {@link NatureCnnEncoder}. */
 export interface NatureCnnEncoderArgs {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { INIT_SCHEMES, initBias, initKernel, initVariable, requirePositiveInt, type InitScheme, type NamedVariables } from '@mempo/core-attention';
+import { INIT_SCHEMES, initBias, initKernel, initVariable, type InitScheme } from './initializers.js';
+import type { NamedVariables } from './namedWeights.js';
+import { requirePositiveInt } from './validation.js';
 
 /** Arguments of {@link Conv2D}. */
 export interface Conv2DArgs {

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { assignWeights, snapshotWeights, type NamedVariables } from '@mempo/core-attention';
+import { assignWeights, snapshotWeights, type NamedVariables } from './namedWeights.js';
 
-/** A layer that names its variables (`kernel`, `bias`): core-attention's `Dense`, {@link Conv2D}. */
+/** A layer that names its variables (`kernel`, `bias`): {@link Dense}, {@link Conv2D}. */
 export interface NamedLayer {
   namedVariables(): NamedVariables;
   dispose(): void;

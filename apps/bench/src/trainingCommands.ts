@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PRESET_NAMES, assertRunNotLocked, type EngineChoice, type PresetName } from '@mempo/ppo';
+import { PRESET_NAMES, assertRunNotLocked, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
 import { defaultRunDir, runTraining, type RunSpec } from './training/runTraining.js';
@@ -7,6 +7,7 @@ import { installStopHandlers, stopReport } from './training/stopSignals.js';
 import { envIdProblems } from './training/envIds.js';
 import { resolveRun } from './training/resolvedRun.js';
 import { checkRunFolder } from './training/runFolderCheck.js';
+import { ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
 
 /** Parses a positive integer flag, naming the flag in the error; beyond 2^53 − 1 integers are not exact, so `1e99` is refused. */
 export function positiveInt(flag: string) {
@@ -17,34 +18,23 @@ export function positiveInt(flag: string) {
   };
 }
 
-function nonNegativeInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer from 0 to 2^53 − 1 (got '${value}')`);
-    return n;
-  };
-}
-
 function probability(value: string): number {
   const p = Number(value);
   if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(`--flicker must be a probability in [0, 1] (got '${value}')`);
   return p;
 }
 
-interface TrainingFlags {
+/** The parsed flags: the command's own, and the PPO fields' (read by {@link ppoFlagValues}). */
+interface TrainingFlags extends Record<string, unknown> {
   memory: MemoryName;
   env: string;
   preset: PresetName;
-  seed: number;
-  frames?: number;
-  envs?: number;
   stack?: number;
   flicker: number;
   out?: string;
   units?: number;
   k?: number;
   hidden?: number;
-  engine: EngineChoice;
 }
 
 /** Defaults of each training command: the env, the preset of the paper it reproduces. */
@@ -62,30 +52,26 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .description(defaults.description)
       .addOption(new Option('--memory <core>', 'memory core').choices(MEMORY_NAMES).default('rim'))
       .addOption(new Option('--preset <name>', 'PPO preset').choices(PRESET_NAMES).default(defaults.preset))
-      .option('--seed <n>', 'run seed (env i gets seed + i)', nonNegativeInt('--seed'), 1)
-      .option('--frames <n>', "agent steps summed over envs (default: the preset's budget; small values make smoke runs)", positiveInt('--frames'))
-      .option('--envs <n>', "parallel envs (default: the preset's)", positiveInt('--envs'))
       .option('--stack <n>', 'frames stacked per observation (default: 1 for recurrent cores, 4 Atari / 8 Warehouse for fnn)', positiveInt('--stack'))
       .option('--out <dir>', 'run folder (default runs/<env>-<memory>-s<seed>); an existing run there is resumed')
       .option('--units <n>', 'RIM: number of units', positiveInt('--units'))
       .option('--k <n>', 'RIM: active units per step (1 ≤ k ≤ units)', positiveInt('--k'))
-      .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'))
-      .addOption(
-        new Option('--engine <engine>', 'graph: each update and acting step is one TensorFlow graph (native backend); eager: op by op; auto: graph where it can run')
-          .choices(['auto', 'graph', 'eager'])
-          .default('auto'),
-      );
+      .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'));
+    // Every PPO field, from its schema (ppo README, "Config"); --frames and --envs keep their names.
+    for (const option of ppoOptions(defaults.preset)) command.addOption(option);
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
     if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
     command.action(async (flags: TrainingFlags) => {
       const spec: RunSpec = {
         env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0 },
+      const { seed = 1, engine = 'auto', totalSteps, numEnvs, ...ppo } = ppoFlagValues(flags);
         memory: flags.memory,
         preset: flags.preset,
-        seed: flags.seed,
-        engine: flags.engine,
-        ...(flags.frames !== undefined ? { totalSteps: flags.frames } : {}),
-        ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
+        seed,
+        engine,
+        ...(totalSteps !== undefined ? { totalSteps } : {}),
+        ...(numEnvs !== undefined ? { numEnvs } : {}),
+        ...(Object.keys(ppo).length > 0 ? { ppo } : {}),
         ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
         ...(flags.out !== undefined ? { runDir: flags.out } : {}),
         core: { units: flags.units, k: flags.k, hidden: flags.hidden },

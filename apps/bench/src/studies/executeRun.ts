@@ -84,6 +84,7 @@ export async function executeRun(
     totalSteps: plan.frames,
     ...(plan.numEnvs !== undefined ? { numEnvs: plan.numEnvs } : {}),
     ...(plan.stack !== undefined ? { stack: plan.stack } : {}),
+    ...(plan.ppo !== undefined ? { ppo: plan.ppo } : {}),
     core: plan.core,
     runDir: plan.runDir,
     ...(signal ? { signal } : {}),

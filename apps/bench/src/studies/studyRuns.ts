@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EngineChoice, PresetName } from '@mempo/ppo';
 import type { EnvChoice } from '../training/environments.js';
 import type { CoreOverrides, MemoryName } from '../training/memoryCores.js';
+import type { PpoOverrides } from '../training/resolvedRun.js';
 import { fingerprintOf, resolvePlan, type ResolvedPlan } from './runFingerprint.js';
 import type { Study } from './studySchema.js';
 
@@ -17,6 +18,8 @@ export interface PlannedRun {
   core: CoreOverrides;
   stack?: number;
   preset: PresetName;
+  /** PPO fields over the preset's: the study's `ppo` block, then the memory entry's. */
+  ppo?: PpoOverrides;
   /** Execution engine (results agree between engines within float32 rounding). */
   engine: EngineChoice;
   seed: number;
@@ -60,6 +63,7 @@ export function planRuns(study: Study, outDir: string, onNote: (line: string) =>
           core: { units: entry.units, k: entry.k, hidden: entry.hidden, ...(entry.referenceQuirks ? { referenceQuirks: entry.referenceQuirks } : {}) },
           ...(entry.stack !== undefined ? { stack: entry.stack } : {}),
           preset: study.preset,
+          ...(study.ppo !== undefined || entry.ppo !== undefined ? { ppo: { ...study.ppo, ...entry.ppo } } : {}),
           engine: study.engine,
           seed,
           frames: experiment.frames ?? study.frames,

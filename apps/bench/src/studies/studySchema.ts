@@ -1,11 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { PRESET_NAMES, type PresetName } from '@mempo/ppo';
+import { PRESET_NAMES, ppoOverridesSchema, type PresetName } from '@mempo/ppo';
 import { MINIGRID_ENV_IDS } from '@mempo/envs';
 import { z } from 'zod';
 import { MEMORY_NAMES } from '../training/memoryCores.js';
 import { envIdProblems } from '../training/envIds.js';
 
 const positiveInt = z.number().int().positive();
+
+/**
+ * PPO fields over the study's preset, checked by ppo's own schema (the same messages as the CLI's flags and
+ * `resolveConfig`). Seed, frames, envs and engine are the study's own keys, so a `ppo` block may not set them.
+ */
+const ppoBlock = ppoOverridesSchema
+  .superRefine((ppo, ctx) => {
+    for (const [field, key] of [['seed', 'seeds'], ['totalSteps', 'frames'], ['numEnvs', 'envs'], ['engine', 'engine']] as const)
+      if (ppo[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is set by the study's ${key}; remove it from ppo` });
+  })
+  .optional();
 
 /** One memory entry of a study: a core, its size overrides and the label its table row carries. */
 const memoryEntry = z
@@ -21,6 +32,7 @@ const memoryEntry = z
       .strict()
       .optional()
       .describe("rim only: the RIM reference code's quirks (@mempo/rim RIMReferenceQuirks)"),
+    ppo: ppoBlock.describe("PPO fields for this memory's runs, over the study's ppo block and preset"),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -75,6 +87,7 @@ export const studySchema = z
     description: z.string().default(''),
     family: z.enum(['atari', 'minigrid', 'warehouse']),
     preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]),
+    ppo: ppoBlock.describe("PPO fields over the preset's, for every run (e.g. { \"entropyCoef\": 0.02 })"),
     frames: positiveInt.describe('agent steps summed over envs, per run'),
     seeds: z.array(z.number().int().nonnegative()).min(1).describe('one run per seed per cell'),
     envs: positiveInt.optional().describe("parallel envs per run; default: the preset's"),

@@ -1,4 +1,4 @@
-import { AGENT_PRESETS, resolveConfig, updatesFor, type AgentSpec, type PresetName, type ResultConfig } from '@mempo/ppo';
+import { AGENT_PRESETS, resolveConfig, updatesFor, type AgentSpec, type PpoConfig, type PresetName, type ResultConfig } from '@mempo/ppo';
 import { atariStack, warehouseStack, type EnvChoice } from './environments.js';
 import { coreSizes, type CoreOverrides, type CoreSizes, type MemoryName } from './memoryCores.js';
 
@@ -15,7 +15,12 @@ export interface RunRequest {
   /** Frames stacked per observation; default per family and memory. */
   stack?: number;
   core: CoreOverrides;
+  /** PPO fields over the preset's (the CLI's generated flags, a study's `ppo` blocks); the four above have their own keys. */
+  ppo?: PpoOverrides;
 }
+
+/** PPO fields a request overrides; seed, frames and envs are the request's own keys. */
+export type PpoOverrides = Partial<Omit<PpoConfig, 'seed' | 'totalSteps' | 'numEnvs'>>;
 
 /** A run with every default filled in: what it trains, exactly, known before anything is built. */
 export interface ResolvedRun {
@@ -65,6 +70,7 @@ export function resolveRun(request: RunRequest): Resolution {
   if ('k' in sizes && sizes.k > sizes.units) throw new Error(`--k must be at most --units (got --k ${sizes.k}, --units ${sizes.units})`);
 
   const base = resolveConfig(request.preset, {
+    ...request.ppo,
     seed: request.seed,
     ...(request.numEnvs !== undefined ? { numEnvs: request.numEnvs } : {}),
   });
@@ -85,6 +91,7 @@ export function resolveRun(request: RunRequest): Resolution {
             `(pass --frames ${below} or ${below + perUpdate} to choose exactly)`,
         ];
   const { checkpointEvery: _every, keepCheckpoints: _keep, engine: _engine, ...ppo } = resolveConfig(request.preset, {
+    ...request.ppo,
     seed: request.seed,
     numEnvs: base.numEnvs,
     totalSteps: frames,

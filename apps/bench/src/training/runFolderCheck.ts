@@ -4,6 +4,7 @@ import { RUN_FILES, readJsonFile, runPath, type PpoConfig } from '@mempo/ppo';
 import type { Encoder } from '@mempo/ppo';
 import type { MemoryCore } from '@mempo/core-attention';
 import { resolveRun, type ResolvedRun, type RunRequest } from './resolvedRun.js';
+import { PPO_FLAGS } from './ppoFlags.js';
 
 /** One setting on which a request and a recorded run disagree. */
 export interface SpecDifference {
@@ -13,8 +14,8 @@ export interface SpecDifference {
   recorded: unknown;
 }
 
-/** PPO fields that have a flag of their own, by that flag. */
-const PPO_FLAGS: Partial<Record<keyof PpoConfig, string>> = { totalSteps: 'frames', numEnvs: 'envs', seed: 'seed' };
+/** PPO fields that are keys of a request and a study of their own, by that key. */
+const OWN_KEYS: Partial<Record<keyof PpoConfig, string>> = { totalSteps: 'frames', numEnvs: 'envs', seed: 'seed' };
 
 // Key order is not part of a setting: compare as JSON with sorted keys.
 const same = (a: unknown, b: unknown): boolean => stringify(a) === stringify(b);
@@ -42,7 +43,7 @@ export function runDifferences(requested: ResolvedRun, recorded: ResolvedRun): S
 function ppoDifferences(requested: Partial<PpoConfig>, recorded: Partial<PpoConfig>): SpecDifference[] {
   return (Object.keys(requested) as (keyof PpoConfig)[])
     .filter((key) => !same(requested[key], recorded[key]))
-    .map((key) => ({ field: PPO_FLAGS[key] ?? `ppo.${key}`, requested: requested[key], recorded: recorded[key] }));
+    .map((key) => ({ field: OWN_KEYS[key] ?? `ppo.${key}`, requested: requested[key], recorded: recorded[key] }));
 }
 
 /**
@@ -50,7 +51,9 @@ function ppoDifferences(requested: Partial<PpoConfig>, recorded: Partial<PpoConf
  * (`flagPrefix` '') and says where the request comes from (`requestedIn` 'in the study').
  */
 export function describeDifferences(differences: readonly SpecDifference[], requestedIn = 'here', flagPrefix = '--'): string {
-  const name = (field: string) => (field.startsWith('ppo.') ? `the preset's ${field.slice(4)}` : `${flagPrefix}${field}`);
+  // A PPO field is its generated flag on the CLI (`--learning-rate`), its `ppo.` key in a study.
+  const name = (field: string) =>
+    field.startsWith('ppo.') && flagPrefix !== '' ? `${flagPrefix}${PPO_FLAGS[field.slice(4) as keyof PpoConfig]}` : `${flagPrefix}${field}`;
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
   return differences.map((d) => `${name(d.field)} ${show(d.requested)} ${requestedIn}, ${show(d.recorded)} in the run`).join('; ');
 }

@@ -36,6 +36,23 @@ describe('computeGae', () => {
     expect(advantages[3 * P + 1]).toBeCloseTo(1, 5);
   });
 
+  it('with a horizon, restarts the sum at every block and bootstraps each block with the next value (IAM time_horizon)', () => {
+    const { advantages, returns } = computeGae({ ...args, horizon: 2 });
+    // Env 0, block t0–t1 ends in a done: as without a horizon, A = 0.68, −1.
+    // Block t2–t3 bootstraps with V_T = 2: A = 3.888, 2.4 as before, since nothing crosses t1's done anyway.
+    // Env 1, block t0–t1 now stops at t1 and bootstraps with V(s_2) = 0:
+    //   t1: δ = 0 + 0.9·0 − 0 = 0   A = 0;   t0: A = 0 + 0.72·0 = 0 (the 0.5184 from t ≥ 2 no longer flows back).
+    const expectedA = interleave([0.68, -1, 3.888, 2.4], [0, 0, 0.72, 1]);
+    expectedA.forEach((v, i) => expect(advantages[i]).toBeCloseTo(v, 5));
+    expectedA.forEach((v, i) => expect(returns[i]).toBeCloseTo(v + args.values[i]!, 5));
+    // A horizon of T is the plain GAE.
+    expect(computeGae({ ...args, horizon: 4 }).advantages).toEqual(computeGae(args).advantages);
+  });
+
+  it('rejects a horizon that does not divide T, naming it', () => {
+    expect(() => computeGae({ ...args, horizon: 3 })).toThrow("horizon must be a positive integer dividing the rollout's T=4 steps (got 3)");
+  });
+
   it('rejects mismatched shapes, naming the arrays', () => {
     expect(() => computeGae({ ...args, lastValues: new Float32Array(3) })).toThrow('lastValues must be [P] with P=2 (got 3)');
     expect(() => computeGae({ ...args, dones: new Uint8Array(6) })).toThrow(/rewards, values and dones must all be \[T, P\]/);

@@ -14,6 +14,12 @@ export interface GaeArgs {
   gamma: number;
   /** GAE λ. */
   lambda: number;
+  /**
+   * Steps per GAE block (`PpoConfig.gaeHorizon`); must divide T. The sum restarts at every block start, so a
+   * block's last step is bootstrapped with the next step's value, as the IAM code computes advantages every
+   * `time_horizon` steps. Omitted: one block of T steps.
+   */
+  horizon?: number;
 }
 
 /** Advantages and returns, `[T, P]` flattened as `t * P + p`. */
@@ -25,7 +31,8 @@ export interface GaeResult {
 
 /**
  * Generalised advantage estimation (Schulman et al. 2016, eq. 16), as the ppo README "Advantages" writes it:
- * `δ_t = r_t + γ V_{t+1} (1 − done_t) − V_t`, `A_t = δ_t + γλ (1 − done_t) A_{t+1}`, with V_T the bootstrap.
+ * `δ_t = r_t + γ V_{t+1} (1 − done_t) − V_t`, `A_t = δ_t + γλ (1 − done_t) A_{t+1}`, with V_T the bootstrap;
+ * with a `horizon` H, A_{t+1} is taken as 0 where t + 1 is a multiple of H.
  * Computed in float64 and stored as float32.
  */
 export function computeGae(args: GaeArgs): GaeResult {
@@ -34,6 +41,9 @@ export function computeGae(args: GaeArgs): GaeResult {
   if (!Number.isInteger(T) || values.length !== rewards.length || dones.length !== rewards.length)
     throw new Error(`rewards, values and dones must all be [T, P] with P=${P} (got ${rewards.length}, ${values.length}, ${dones.length})`);
   if (lastValues.length !== P) throw new Error(`lastValues must be [P] with P=${P} (got ${lastValues.length})`);
+  const horizon = args.horizon ?? T;
+  if (!Number.isInteger(horizon) || horizon < 1 || T % horizon !== 0)
+    throw new Error(`horizon must be a positive integer dividing the rollout's T=${T} steps (got ${horizon})`);
   const advantages = new Float32Array(T * P);
   const returns = new Float32Array(T * P);
   for (let p = 0; p < P; p++) {
@@ -41,6 +51,8 @@ export function computeGae(args: GaeArgs): GaeResult {
     let nextValue = lastValues[p]!;
     for (let t = T - 1; t >= 0; t--) {
       const i = t * P + p;
+      // The IAM code's PPOcontroller._compute_advantages starts each time_horizon block with last_advantage = 0.
+      if ((t + 1) % horizon === 0) nextAdvantage = 0;
       const notDone = 1 - dones[i]!;
       const delta = rewards[i]! + gamma * nextValue * notDone - values[i]!;
       nextAdvantage = delta + gamma * lambda * notDone * nextAdvantage;

@@ -24,6 +24,8 @@ describe('presets', () => {
     expect([iam.epochs, iam.bpttLength, iam.seqsPerBatch, iam.valueCoef, iam.valueLossHalf, iam.maxGradNorm, iam.clipSchedule]).toEqual([
       3, 8, 32, 1, false, null, 'linear',
     ]);
+    // GAE in blocks of 8 steps is the IAM code's only (PPOcontroller.bootstrap, time_horizon 8).
+    expect([rim.gaeHorizon, atari.gaeHorizon, iam.gaeHorizon]).toEqual([null, null, 8]);
   });
 
   it('overrides field by field and leaves the rest', () => {
@@ -38,6 +40,8 @@ describe('presets', () => {
 describe('validateConfig', () => {
   it('names the field, the value and the allowed range', () => {
     expect(() => resolveConfig('atari', { clipEpsilon: 1.5 })).toThrow(/^ppo\.clipEpsilon: 1\.5 is out of range; must be in \(0, 1\)$/);
+    expect(() => resolveConfig('iam', { gaeHorizon: 3 })).toThrow(/^ppo\.gaeHorizon: 3 does not divide numSteps 128; must be a divisor of numSteps$/);
+    expect(() => resolveConfig('iam', { gaeHorizon: 0 })).toThrow(/^ppo\.gaeHorizon: 0 is out of range; must be an integer ≥ 1, or null for the whole rollout$/);
     expect(() => resolveConfig('atari', { gamma: 2 })).toThrow('ppo.gamma: 2 is out of range; must be in [0, 1]');
     expect(() => resolveConfig('atari', { numEnvs: 2.5 })).toThrow('ppo.numEnvs: 2.5 is not an integer; must be an integer ≥ 1');
     expect(() => resolveConfig('atari', { totalSteps: 1e99 })).toThrow('ppo.totalSteps: 1e+99 is out of range; must be an integer ≥ 1');

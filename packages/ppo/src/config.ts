@@ -63,6 +63,12 @@ export interface PpoConfig {
   gamma: number;
   /** GAE λ. */
   gaeLambda: number;
+  /**
+   * GAE runs within blocks of this many steps of each env column, every block bootstrapped with the value of
+   * the step after it (the IAM code's `time_horizon`, PPOcontroller.bootstrap; the ppo README, "Advantages").
+   * Must divide numSteps. null: one block, the whole rollout (CleanRL, ikostrikov, torch-ac).
+   */
+  gaeHorizon: number | null;
   /** c_v, the weight of the value loss. */
   valueCoef: number;
   /** Multiply the value loss by 0.5 (CleanRL's `0.5 * v_loss_max.mean()` does; torch-ac and the IAM code do not). */

@@ -92,6 +92,9 @@ export const PPO_FIELD_SCHEMAS = {
   clipSchedule: schedule("clip-range schedule ('linear' decays ε to 0 at the last update)"),
   gamma: unit('discount γ'),
   gaeLambda: unit('GAE λ'),
+  gaeHorizon: numberField({ integer: true, min: 1 }, 'GAE within blocks of this many steps', ', or null for the whole rollout')
+    .nullable()
+    .describe('GAE within blocks of this many steps, each bootstrapped with the next value (IAM time_horizon); must divide numSteps (null: the whole rollout)'),
   valueCoef: nonNegative('c_v, weight of the value loss'),
   valueLossHalf: booleanField('multiply the value loss by 0.5 (CleanRL)'),
   clipValue: booleanField('clip the value change to ±ε in the value loss'),
@@ -139,6 +142,9 @@ export const ppoConfigSchema = z.strictObject(PPO_FIELD_SCHEMAS, { error: unknow
     if (sequences % c.seqsPerBatch !== 0)
       issue('seqsPerBatch', `${c.seqsPerBatch} does not divide the ${sequences} sequences of an update (numEnvs·numSteps/bpttLength); must be a divisor of ${sequences}`);
   }
+  // Only an in-range horizon has a relation to check (a bad one is already reported above).
+  if (c.gaeHorizon !== null && Number.isInteger(c.gaeHorizon) && c.gaeHorizon >= 1 && c.numSteps % c.gaeHorizon !== 0)
+    issue('gaeHorizon', `${c.gaeHorizon} does not divide numSteps ${c.numSteps}; must be a divisor of numSteps`);
   if (c.totalSteps < c.numEnvs * c.numSteps) issue('totalSteps', `${c.totalSteps} is less than one update; must be at least numEnvs·numSteps = ${c.numEnvs * c.numSteps}`);
 });
 

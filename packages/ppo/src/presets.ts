@@ -6,6 +6,7 @@ const shared = {
   chunkLength: 32,
   gamma: 0.99,
   gaeLambda: 0.95,
+  gaeHorizon: null,
   entropyCoef: 0.01,
   clipValue: true,
   bootstrapTruncated: false,
@@ -22,8 +23,12 @@ const shared = {
  * (heads, initialisation, core options) is `AGENT_PRESETS` (agentPresets.ts) under the same name.
  *
  * - `minigrid-rim`: the RIM repository's torch-ac settings for MiniGrid (80k steps is its Empty budget).
- * - `atari`: the RIM paper's Atari settings (CleanRL / ikostrikov), 10M agent steps.
- * - `iam`: the IAM paper's Warehouse settings, 4M synchronous steps of 8 workers = 32M transitions.
+ * - `atari`: the RIM paper's Atari settings (ikostrikov's PPO, which the RIM code runs, and CleanRL's
+ *   `ppo_atari_lstm.py`, which agree field by field but for where advantages are normalised), 10M agent steps.
+ * - `iam`: the IAM repository's Warehouse settings, 4M synchronous steps of 8 workers = 32M transitions, GAE
+ *   in blocks of 8 steps.
+ *
+ * Each field cites the reference file and function it was read from.
  */
 export const PRESETS = {
   'minigrid-rim': {
@@ -52,46 +57,90 @@ export const PRESETS = {
     // rl-starter-files train.py: `while num_frames < args.frames` → 40 updates of 2048 frames for 80k.
     updateRounding: 'ceil',
   },
+  // CleanRL = vwxyzjn/cleanrl ppo_atari_lstm.py (Args, the main loop); ikostrikov = pytorch-a2c-ppo-acktr-gail
+  // README's Atari PPO command, arguments.py, algo/ppo.py PPO.update, storage.py recurrent_generator; the RIM
+  // repository's blocks_atari is ikostrikov's code run with that command (experiment.sh). Where they differ,
+  // the agent preset's knownDifferences say so.
   atari: {
     ...shared,
+    // CleanRL num_envs 8, num_steps 128; ikostrikov --num-processes 8 --num-steps 128.
     numEnvs: 8,
     numSteps: 128,
+    // Both train whole 128-step env columns: CleanRL takes all steps of num_envs / num_minibatches envs,
+    // ikostrikov's recurrent_generator num_processes / num_mini_batch columns.
     bpttLength: 128,
+    // CleanRL update_epochs 4; ikostrikov --ppo-epoch default 4.
     epochs: 4,
+    // CleanRL num_minibatches 4, ikostrikov --num-mini-batch 4: 8 columns / 4 = 2 per minibatch.
     seqsPerBatch: 2,
+    // CleanRL learning_rate 2.5e-4, anneal_lr: lr = (1 − (iteration − 1)/num_iterations)·lr;
+    // ikostrikov --lr 2.5e-4 --use-linear-lr-decay, utils.update_linear_schedule: lr − lr·j/num_updates.
     learningRate: 2.5e-4,
     lrSchedule: 'linear',
+    // CleanRL optim.Adam(eps=1e-5); ikostrikov --eps default 1e-5.
     adamEpsilon: 1e-5,
+    // CleanRL clip_coef 0.1; ikostrikov --clip-param 0.1; neither anneals it.
     clipEpsilon: 0.1,
     clipSchedule: 'constant',
+    // CleanRL vf_coef 0.5, v_loss = 0.5·mean(max(...)); ikostrikov --value-loss-coef 0.5, value_loss = 0.5·mean(max(...)).
     valueCoef: 0.5,
     valueLossHalf: true,
+    // CleanRL max_grad_norm 0.5; ikostrikov --max-grad-norm default 0.5.
     maxGradNorm: 0.5,
+    // ikostrikov PPO.update normalises over the whole rollout (the RIM code's); CleanRL per minibatch (knownDifferences).
     normalizeAdvantages: true,
     dropoutWhileActing: false,
+    // CleanRL total_timesteps 10M; ikostrikov --num-env-steps default 10e6 (the RIM repository's copy: 40e6).
     totalSteps: 10_000_000,
-    // CleanRL: num_updates = total_timesteps // batch_size.
+    // CleanRL: num_iterations = total_timesteps // batch_size; ikostrikov: num_env_steps // num_steps // num_processes.
     updateRounding: 'floor',
   },
+  // The IAM repository INFLUENCEorg/influence-aware-memory at its "final commit" bc52bd2 (the Warehouse with 73
+  // observations this repository reproduces): configs/default.yaml with configs/warehouse/*.yaml over it,
+  // PPO/PPOmodel.py build_ppo_optimizer, PPO/PPOcontroller.py update and bootstrap, buffer.py SerialSampling,
+  // experimentor.py run.
   iam: {
     ...shared,
+    // num_workers 8; memory_size 128 steps of all workers per update (buffer.full, experimentor.run).
     numEnvs: 8,
     numSteps: 128,
+    // seq_len 8 (warehouse/RNN.yaml), inf_seq_len 8 (warehouse/IAM_*.yaml).
     bpttLength: 8,
+    // num_epoch 3.
     epochs: 3,
+    // batch_size 32 steps × 8 workers per minibatch (sample: 32 / seq_len = 4 blocks of 8 steps of every
+    // worker), 128 / 32 = 4 minibatches per epoch: 32 sequences each.
     seqsPerBatch: 32,
+    // learning_rate 2.5e-4, polynomial_decay(…, max_steps, 1e-10, power=1): linear to ~0 over the run.
     learningRate: 2.5e-4,
     lrSchedule: 'linear',
+    // tf.train.AdamOptimizer with TF's default epsilon 1e-8.
     adamEpsilon: 1e-8,
+    // epsilon 0.1, decay_epsilon = polynomial_decay(epsilon, step, max_steps, 1e-5, power=1), also the value clip.
     clipEpsilon: 0.1,
     clipSchedule: 'linear',
+    // gamma 0.99, lambda 0.95 (default.yaml).
+    gamma: 0.99,
+    gaeLambda: 0.95,
+    // time_horizon 8 in every warehouse/*.yaml: PPOcontroller.bootstrap computes GAE every 8 steps, each block
+    // bootstrapped with the value of the next observation.
+    gaeHorizon: 8,
+    // beta 1e-2 and decay_beta = polynomial_decay(beta, step, max_steps, 1e-2): from 0.01 to 0.01, constant.
+    entropyCoef: 0.01,
+    // loss = policy_loss + c1·value_loss − decay_beta·entropy, c1 1, value_loss = mean(max(v1, v2)) (no ½).
     valueCoef: 1,
     valueLossHalf: false,
+    clipValue: true,
+    // optimizer.minimize(loss): no gradient clipping.
     maxGradNorm: null,
+    // PPOmodel.build_ppo_optimizer feeds the advantages as computed (no normalisation at bc52bd2; at HEAD the line is commented out).
     normalizeAdvantages: false,
     dropoutWhileActing: false,
+    // The episode limit ends an episode as done (PPOcontroller.bootstrap's TODO: no bootstrap at time limits).
+    bootstrapTruncated: false,
+    // max_steps 4e6 synchronous steps of 8 workers = 32M transitions.
     totalSteps: 32_000_000,
-    // Not read off the IAM code; whole updates within the budget.
+    // experimentor.run: while step < max_steps, an update each time the buffer is full: 4e6 / 128 = 31 250 exactly.
     updateRounding: 'floor',
   },
 } as const satisfies Record<string, PpoConfig>;

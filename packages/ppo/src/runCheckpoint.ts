@@ -39,14 +39,16 @@ export interface RunParts {
 
 /**
  * A config field as it acts on the run. `chunkLength` acts as min(chunkLength, bpttLength), and checkpoints
- * written before the field existed ran every sequence as one chunk; those written before `updateRounding` or
- * `sequenceShift` existed ran as 'floor' and 'none'.
+ * written before the field existed ran every sequence as one chunk; those written before `updateRounding`,
+ * `sequenceShift` or `gaeHorizon` existed ran as 'floor', 'none' and null.
  */
 export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
   // Checkpoints written before updateRounding existed ran whole updates only.
   if (field === 'updateRounding') return config.updateRounding ?? 'floor';
   // Checkpoints written before sequenceShift existed started every sequence at a multiple of bpttLength.
   if (field === 'sequenceShift') return config.sequenceShift ?? 'none';
+  // Checkpoints written before gaeHorizon existed ran GAE over the whole rollout.
+  if (field === 'gaeHorizon') return config.gaeHorizon ?? null;
   if (field !== 'chunkLength') return config[field];
   return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
 }

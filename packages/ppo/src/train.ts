@@ -189,6 +189,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
         numEnvs: P,
         gamma: config.gamma,
         lambda: config.gaeLambda,
+        ...(config.gaeHorizon !== null ? { horizon: config.gaeHorizon } : {}),
       });
       if (config.normalizeAdvantages) normalizeInPlace(advantages);
 

@@ -14,6 +14,7 @@ interface EvaluateFlags {
   envs?: number;
   flicker?: number;
   deterministic?: boolean;
+  best?: boolean;
 }
 
 function nonNegativeInt(value: string): number {
@@ -28,11 +29,11 @@ function probability(value: string): number {
   return p;
 }
 
-/** Adds `evaluate`: a run's newest checkpoint, N episodes on its training env or any env of its family. */
+/** Adds `evaluate`: a run's newest checkpoint (or `best/` with --best), N episodes on its training env or any env of its family. */
 export function addEvaluateCommand(program: Command, backend: () => string | undefined): void {
   program
     .command('evaluate')
-    .description("load a run's newest checkpoint and report the mean return over N episodes (sampled actions, or --deterministic; dropout off)")
+    .description("load a run's newest checkpoint (or --best) and report the mean return over N episodes (sampled actions, or --deterministic; dropout off)")
     .requiredOption('--run <dir>', 'run folder written by a training command or a study')
     .option('--env <id>', "env id of the run's family (default: the training env)")
     .option('--episodes <n>', 'episodes to finish', positiveInt('--episodes'), 100)
@@ -40,6 +41,7 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
     .option('--envs <n>', 'parallel envs (default: as in training)', positiveInt('--envs'))
     .option('--flicker <p>', "Atari: flicker probability (default: the run's)", probability)
     .option('--deterministic', 'take the most likely action instead of sampling one')
+    .option('--best', "the agent of the run's best evaluation during training (best/, written with --eval-every) instead of its newest checkpoint")
     .action(async (flags: EvaluateFlags) => {
       const spec = readRunSpec(flags.run);
       // The env is built from the run's family, so an id of another family would silently evaluate the
@@ -60,12 +62,13 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(flags.envs !== undefined ? { numEnvs: flags.envs } : {}),
         deterministic: flags.deterministic === true,
+        best: flags.best === true,
       });
-      const path = join(flags.run, `evaluate-${env.id.replace(/[^A-Za-z0-9.-]+/g, '_')}${result.deterministic ? '-deterministic' : ''}.json`);
+      const path = join(flags.run, `evaluate-${env.id.replace(/[^A-Za-z0-9.-]+/g, '_')}${result.deterministic ? '-deterministic' : ''}${result.weights === 'best' ? '-best' : ''}.json`);
       writeFileAtomic(path, JSON.stringify(result) + '\n');
       console.log(
         `${env.id}${result.deterministic ? ' (deterministic)' : ''}: mean return ${result.returnMean.toFixed(3)} ± ${result.returnStd.toFixed(3)} (std) over ${result.episodes} episodes, ` +
-          `mean length ${result.lengthMean.toFixed(1)}, checkpoint update ${result.update}; wrote ${path}`,
+          `mean length ${result.lengthMean.toFixed(1)}, ${result.weights === 'best' ? 'best/ from' : 'checkpoint'} update ${result.update}; wrote ${path}`,
       );
     });
 }

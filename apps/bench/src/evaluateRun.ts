@@ -28,15 +28,16 @@ export interface LoadedRun {
 
 /**
  * Loads a run's agent ({@link loadAgent}: encoder, core and heads from the run's `config.json`, weights of
- * the newest intact checkpoint) and builds the env it acts in from `run.json`. The env may differ from the
- * training env (zero-shot evaluation) as long as its observation and action spaces match the agent's.
+ * the newest intact checkpoint, or of `best/` with `which: 'best'`) and builds the env it acts in from
+ * `run.json`. The env may differ from the training env (zero-shot evaluation) as long as its observation
+ * and action spaces match the agent's.
  */
-export async function loadRun(runDir: string, envChoice?: EnvChoice, numEnvs?: number): Promise<LoadedRun> {
+export async function loadRun(runDir: string, envChoice?: EnvChoice, numEnvs?: number, which: 'latest' | 'best' = 'latest'): Promise<LoadedRun> {
   const spec = readRunSpec(runDir);
   const choice = envChoice ?? spec.env;
   if (choice.family !== spec.env.family)
     throw new Error(`--env must be a ${spec.env.family} env for this run (got a ${choice.family} env '${choice.id}')`);
-  const loaded = loadAgent(runDir);
+  const loaded = loadAgent(runDir, { which });
   const { agent } = loaded;
   let env: VecEnv | undefined;
   try {
@@ -78,6 +79,8 @@ export interface EvaluateRunOptions {
   diagnosticSteps?: number;
   /** The most likely action instead of a sampled one. Default false. */
   deterministic?: boolean;
+  /** The agent of `best/` (the best evaluation during training) instead of the newest checkpoint. Default false. */
+  best?: boolean;
 }
 
 /** One evaluation of a run's final policy on one env. */
@@ -85,6 +88,8 @@ export interface RunEvaluation extends EvaluationResult {
   env: string;
   /** The checkpoint's update number. */
   update: number;
+  /** Which weights: the newest checkpoint or `best/`. */
+  weights: 'latest' | 'best';
   /** Present when diagnostics were asked for and the core reports some. */
   diagnostics?: DiagnosticsTrace;
 }
@@ -100,13 +105,14 @@ export interface DiagnosticsTrace {
 
 /** Evaluates a run's newest checkpoint: mean return over N episodes, optionally the core's diagnostics. */
 export async function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
-  const loaded = await loadRun(runDir, options.env, options.numEnvs);
+  const weights = options.best === true ? 'best' : 'latest';
+  const loaded = await loadRun(runDir, options.env, options.numEnvs, weights);
   try {
     const seed = options.seed ?? 10_000 + loaded.spec.seed;
     const result = await evaluate(loaded.agent, loaded.env, { episodes: options.episodes ?? 100, seed, deterministic: options.deterministic === true });
     const steps = options.diagnosticSteps ?? 0;
     const diagnostics = steps > 0 ? await recordDiagnostics(loaded.agent, loaded.env, steps, seed) : undefined;
-    return { env: (options.env ?? loaded.spec.env).id, update: loaded.update, ...result, ...(diagnostics ? { diagnostics } : {}) };
+    return { env: (options.env ?? loaded.spec.env).id, update: loaded.update, weights, ...result, ...(diagnostics ? { diagnostics } : {}) };
   } finally {
     await loaded.close();
   }

@@ -8,6 +8,7 @@ import { envIdProblems } from './training/envIds.js';
 import { resolveRun } from './training/resolvedRun.js';
 import { checkRunFolder } from './training/runFolderCheck.js';
 import { ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
+import { DEFAULT_EVAL_EPISODES, evaluationFlags } from './training/evaluationDuringTraining.js';
 
 /** Parses a positive integer flag, naming the flag in the error; beyond 2^53 − 1 integers are not exact, so `1e99` is refused. */
 export function positiveInt(flag: string) {
@@ -35,6 +36,9 @@ interface TrainingFlags extends Record<string, unknown> {
   units?: number;
   k?: number;
   hidden?: number;
+  evalEvery?: number;
+  evalEpisodes?: number;
+  evalDeterministic?: boolean;
 }
 
 /** Defaults of each training command: the env, the preset of the paper it reproduces. */
@@ -61,6 +65,11 @@ export function addTrainingCommands(program: Command, backend: () => string | un
     for (const option of ppoOptions(defaults.preset)) command.addOption(option);
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
     if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
+    // Evaluation during training, keeping best/ (README, "Evaluation during training").
+    command
+      .option('--eval-every <n>', 'evaluate each time the agent steps pass a multiple of N, on a separate env, keeping the best agent in best/ (default: no evaluation)', positiveInt('--eval-every'))
+      .option('--eval-episodes <n>', `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})`, positiveInt('--eval-episodes'))
+      .option('--eval-deterministic', 'evaluate with the most likely actions instead of sampled ones');
     command.action(async (flags: TrainingFlags) => {
       const spec: RunSpec = {
         env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0 },
@@ -77,6 +86,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
         core: { units: flags.units, k: flags.k, hidden: flags.hidden },
       };
       // Everything that can be checked without a backend or an env is checked here, before either starts
+        ...evaluationFlags(flags),
       // (runTraining checks the run folder again, and the built agent against it, before it writes).
       const { run, notes } = resolveRun(spec);
       const envProblem = (await envIdProblems(family, [spec.env.id]))[spec.env.id];

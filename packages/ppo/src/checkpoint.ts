@@ -44,6 +44,18 @@ export class CheckpointDamagedError extends Error {
  * little-endian, concatenated).
  */
 export function saveCheckpoint(dir: string, update: number, contents: CheckpointContents, keep: number): string {
+  const final = join(dir, `update-${String(update).padStart(6, '0')}`);
+  writeFolderAtomic(final, encodeCheckpoint(contents));
+  const all = listCheckpoints(dir);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old, { recursive: true, force: true });
+  return final;
+}
+
+/**
+ * A checkpoint's two files (`manifest.json`, `tensors.bin`) as {@link writeFolderAtomic} takes them, for
+ * folders laid out like a checkpoint (`best/`); {@link loadCheckpoint} reads them back.
+ */
+export function encodeCheckpoint(contents: CheckpointContents): Record<string, string | Uint8Array> {
   const entries: TensorEntry[] = [];
   let offset = 0;
   const arrays: Float32Array[] = [];
@@ -60,14 +72,10 @@ export function saveCheckpoint(dir: string, update: number, contents: Checkpoint
     blob.set(a, at);
     at += a.length;
   }
-  const final = join(dir, `update-${String(update).padStart(6, '0')}`);
-  writeFolderAtomic(final, {
+  return {
     [TENSORS]: new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength),
     [MANIFEST]: JSON.stringify({ meta: contents.meta, tensors: entries }),
-  });
-  const all = listCheckpoints(dir);
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old, { recursive: true, force: true });
-  return final;
+  };
 }
 
 /**
@@ -109,6 +117,21 @@ function readManifest(path: string): { meta: Record<string, unknown>; tensors: T
   if (typeof m !== 'object' || m === null || typeof m.meta !== 'object' || m.meta === null || !Array.isArray(m.tensors) || !m.tensors.every(entryOk))
     throw damaged(`checkpoint ${file} is damaged: it must hold { meta, tensors: [{ name, shape, offset }] }`);
   return m as { meta: Record<string, unknown>; tensors: TensorEntry[] };
+}
+
+/**
+ * The `meta` of the newest checkpoint under `dir` whose manifest reads (its tensors are not loaded), or
+ * null when there is none: how far a run has trained, known before a backend starts.
+ */
+export function newestCheckpointMeta(dir: string): Record<string, unknown> | null {
+  for (const path of listCheckpoints(dir).reverse()) {
+    try {
+      return readManifest(path).meta;
+    } catch (err) {
+      if (!(err instanceof CheckpointDamagedError)) throw err;
+    }
+  }
+  return null;
 }
 
 /**

@@ -2,7 +2,7 @@ export { type PpoConfig, type Schedule, type EngineChoice, type UpdateRounding, 
 export { PPO_FIELD_SCHEMAS, ppoConfigSchema, ppoOverridesSchema, parsePpoField, parsePpoOverrides } from './configSchema.js';
 export { PRESETS, PRESET_NAMES, type PresetName, resolveConfig } from './presets.js';
 export { AGENT_PRESETS, type AgentSpec } from './agentPresets.js';
-export { scheduledValue } from './schedules.js';
+export { scheduledValue, budgetChange, type BudgetChange } from './schedules.js';
 export { Rng } from './rng.js';
 export { computeGae, normalizeInPlace, explainedVariance, type GaeArgs, type GaeResult } from './advantages.js';
 export { RolloutBuffer, type RolloutBufferArgs } from './rolloutBuffer.js';
@@ -16,11 +16,13 @@ export { NatureCnnEncoder, type NatureCnnEncoderArgs } from './natureCnnEncoder.
 export { ActorCriticHeads, LINEAR_HEADS, type ActorCriticHeadsArgs, type HeadSpec, type HeadsSpec, type LayerInit } from './heads.js';
 export { ActorCritic, type ActorCriticArgs, type ActStep, type PredictOptions, type Prediction } from './actorCritic.js';
 export { encoderFromConfig } from './encoderFromConfig.js';
-export { loadAgent, type LoadedAgent, type RunConfigFile } from './loadAgent.js';
+export { loadAgent, type LoadedAgent, type LoadAgentOptions, type RunConfigFile } from './loadAgent.js';
 export { act, actGreedy, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';
 export {
   saveCheckpoint,
+  encodeCheckpoint,
+  newestCheckpointMeta,
   loadCheckpoint,
   loadLatestCheckpoint,
   listCheckpoints,
@@ -30,16 +32,17 @@ export {
   type LoadLatestOptions,
 } from './checkpoint.js';
 export { snapshotRun, writeCheckpoint, restoreRun, resumeValue, RESUME_FREE_FIELDS, type ResultConfig, type RunCheckpointMeta, type RunParts } from './runCheckpoint.js';
-export { RUN_FILES, CHECKPOINT_FILES, LOCK_FILES, runPath, type RunFile } from './runFolder.js';
+export { RUN_FILES, CHECKPOINT_FILES, BEST_FILES, LOCK_FILES, runPath, type RunFile } from './runFolder.js';
 export { acquireRunLock, assertRunNotLocked, readLockHolder, type RunLock, type RunLockHolder, type RunLockOptions } from './runLock.js';
 export { assertFiniteTerms, assertFiniteWeights, type DivergenceContext } from './divergence.js';
 export { writeFileAtomic, writeJsonAtomic, writeFolderAtomic, makeDirectory, describeWriteError } from './atomicWrite.js';
 export { readJsonFile } from './readJson.js';
 export { evaluate, evaluateAll, summarize, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 export { ProgressCsv, readProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
-export { ConsoleProgress, type ProgressReporter } from './progressBar.js';
 export { createAgentEngine, resolveEngine, type AgentEngine, type EngineKind } from './agentEngine.js';
 export { minibatchUpdate, minibatchTensors, UPDATE_TERMS, type MinibatchTensors } from './minibatchUpdate.js';
-export { train, type TrainOptions, type TrainResult, type TrainCallbacks } from './train.js';
+export { train, type TrainOptions, type TrainResult, type BudgetRecord } from './train.js';
+export { type TrainCallbacks, type TrainCallbackList, type TrainStartInfo, type UpdateEndContext } from './callbacks.js';
+export { EvalCallback, EVAL_METRICS, type EvalCallbackOptions, type EvaluationRow, type BestMeta } from './evalCallback.js';
 /** Re-exported from `@mempo/envs`, where it lives, for code that imported it from here. */
 export type { ResumableVecEnv } from '@mempo/envs';

@@ -54,6 +54,21 @@ export class ProgressCsv {
     }
   }
 
+  /**
+   * Makes sure the file has these columns: a resumed run whose file was started without them (a run continued
+   * with evaluation turned on) gets them appended to the header, empty in the rows before. A fresh file takes
+   * its columns from the first row, as always.
+   */
+  ensureColumns(names: readonly string[]): void {
+    if (this.columns === null) return;
+    const missing = names.filter((name) => !this.columns!.includes(name));
+    if (missing.length === 0) return;
+    const [, ...rows] = readFileSync(this.path, 'utf8').split('\n').filter((l) => l !== '');
+    this.columns = [...this.columns, ...missing];
+    const pad = ','.repeat(missing.length);
+    writeFileAtomic(this.path, [this.columns.join(','), ...rows.map((row) => row + pad)].map((l) => `${l}\n`).join(''));
+  }
+
   /** Appends one row. */
   write(metrics: Metrics): void {
     if (this.columns === null) {

@@ -4,7 +4,7 @@ import { obsTensor } from './acting.js';
 import type { ActorCritic } from './actorCritic.js';
 import type { Adam } from './adam.js';
 import { saveCheckpoint, type CheckpointContents } from './checkpoint.js';
-import { CONFIG_FIELDS, type PpoConfig } from './config.js';
+import { CONFIG_FIELDS, numUpdates, type PpoConfig } from './config.js';
 import type { Rng } from './rng.js';
 import type { RunState } from './rollout.js';
 
@@ -26,6 +26,8 @@ export interface RunCheckpointMeta {
   recentReturns: number[];
   recentLengths: number[];
   envState: unknown;
+  /** Each named callback's state (`TrainCallbacks.state`); absent in checkpoints written before callbacks kept state. */
+  callbacks?: Record<string, unknown>;
 }
 
 /** The parts of a training run a checkpoint saves and restores. */
@@ -35,6 +37,8 @@ export interface RunParts {
   agent: ActorCritic;
   adam: Adam;
   rng: Rng;
+  /** The named callbacks' states, written into each checkpoint. */
+  callbackState?: () => Record<string, unknown>;
 }
 
 /**
@@ -79,6 +83,7 @@ export function snapshotRun(run: RunState, parts: RunParts): CheckpointContents 
     envState: isResumableVecEnv(env) ? env.getState() : null,
   };
   return { meta: { ...meta }, tensors };
+    ...(parts.callbackState ? { callbacks: parts.callbackState() } : {}),
 }
 
 /**
@@ -96,7 +101,9 @@ export function writeCheckpoint(dir: string, run: RunState, parts: RunParts): st
 
 /**
  * Restores a run from {@link snapshotRun}'s checkpoint into the parts (weights, moments, RNG, env); throws
- * when the config differs in a field that matters. Frees the checkpoint's tensors.
+ * when the config differs in a field that matters. `totalSteps` may differ (continuing a run with another
+ * budget, the ppo README "Continuing a run") but not fall below the steps the checkpoint has done. Frees
+ * the checkpoint's tensors.
  */
 export async function restoreRun(saved: CheckpointContents, parts: RunParts): Promise<RunState> {
   const { config, env, agent, adam, rng } = parts;
@@ -106,6 +113,14 @@ export async function restoreRun(saved: CheckpointContents, parts: RunParts): Pr
       if ((RESUME_FREE_FIELDS as readonly string[]).includes(field)) continue;
       if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
         throw new Error(
+      if (field === 'totalSteps') {
+        if (numUpdates(config) < meta.update)
+          throw new Error(
+            `cannot resume: totalSteps ${config.totalSteps} (${numUpdates(config)} updates) is less than the ${meta.globalStep} agent steps (${meta.update} updates) ` +
+              `the checkpoint has done; pass a totalSteps of at least ${meta.globalStep} to continue the run, or start a new run folder`,
+          );
+        continue;
+      }
           `cannot resume: ${field} is ${JSON.stringify(resumeValue(config, field))} but the checkpoint was written with ${JSON.stringify(resumeValue(meta.config, field))}; ` +
             'use the same config or start a new run folder',
         );

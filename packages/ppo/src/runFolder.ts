@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * The layout of a run folder: every file a run writes, by one name each. `train` writes the first five;
+ * The layout of a run folder: every file a run writes, by one name each. `train` writes the first five (and, with an `EvalCallback`, `evaluations.jsonl` and `best/`);
  * the bench's commands add the spec, plan, evaluation, diagnostics and log beside them. Code that reads or
  * writes a run folder takes its paths from here, never from a literal.
  */
@@ -26,6 +26,10 @@ export const RUN_FILES = {
   diagnostics: 'diagnostics.json',
   /** A study run's console output. */
   log: 'run.log',
+  /** Evaluations during training (`EvalCallback`): one JSON row per evaluation; on resume, rows after the checkpoint are dropped. */
+  evaluations: 'evaluations.jsonl',
+  /** The agent of the best evaluation during training so far: {@link BEST_FILES}. */
+  best: 'best',
 } as const;
 
 /** The files of one checkpoint folder (`checkpoints/update-NNNNNN/`). */
@@ -34,6 +38,13 @@ export const CHECKPOINT_FILES = {
   manifest: 'manifest.json',
   /** The tensors, float32 little-endian, concatenated; its size must match the manifest to the byte. */
   tensors: 'tensors.bin',
+} as const;
+
+/** The files of the `best/` folder: a checkpoint's two files (model weights only) and what the evaluation found. */
+export const BEST_FILES = {
+  ...CHECKPOINT_FILES,
+  /** `{ update, globalStep, meanReturn, stdReturn, meanLength, episodes, deterministic }` of the evaluation that made it best. */
+  meta: 'meta.json',
 } as const;
 
 /** The files inside the lock folder (`run.lock/`). */

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { resolveConfig } from './presets.js';
 import { MlpEncoder } from './mlpEncoder.js';
 import { readProgressCsv, type Metrics } from './progressCsv.js';
 import { train } from './train.js';
-import { ConsoleProgress } from './progressBar.js';
+import type { TrainStartInfo } from './callbacks.js';
 import { RandomEpisodeEnv } from './test-utils/randomEpisodeEnv.js';
 import { StepCounterCore } from './test-utils/stepCounterCore.js';
 
@@ -254,17 +253,21 @@ describe('train', () => {
     );
   });
 
-  it("logs the core's diagnostics, feeds the scalar writer and draws the progress bar", async () => {
+  it("logs the core's diagnostics, feeds the scalar writer and reports progress through callbacks", async () => {
     const scalars: [string, number, number][] = [];
-    let drawn = '';
-    const sink = new Writable({ write: (chunk, _enc, done) => ((drawn += String(chunk)), done()) });
+    const events: string[] = [];
+    let started: TrainStartInfo | undefined;
     const { agent, lastMetrics } = await train({
       config: small({ totalSteps: 4 * 8 * 2, checkpointEvery: 0 }),
       env: new RandomEpisodeEnv(4, 3),
       encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [], seed: 1 }),
       core: new StepCounterCore(3),
       scalarWriter: { scalar: (name, value, step) => void scalars.push([name, value, step]) },
-      progress: new ConsoleProgress('test', sink),
+      callbacks: {
+        onTrainStart: (info) => void ((started = info), events.push('start')),
+        onProgress: (m) => void events.push(`progress ${m['global_step']}`),
+        onTrainEnd: () => void events.push('end'),
+      },
     });
     agent.dispose();
     // Episodes of 1..3 steps: the mean count since reset lies strictly between 1 and 3.
@@ -273,6 +276,7 @@ describe('train', () => {
     expect(count).toBeLessThan(3);
     expect(scalars).toContainEqual(['core/stepsSinceReset', count, 64]);
     expect(scalars.filter(([name]) => name === 'losses/value_loss').map(([, , step]) => step)).toEqual([32, 64]);
-    expect(drawn).toMatch(/test .*\| 64\/64 steps \| \d+ fps \| ETA .* \| return \d\.\d\d/);
+    expect(events).toEqual(['start', 'progress 32', 'progress 64', 'end']);
+    expect(started).toEqual({ totalSteps: 64, totalUpdates: 2, startStep: 0, startUpdate: 0, stepsPerUpdate: 32, budgetChange: null });
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +12,7 @@ import { createAgentEngine, resolveEngine, type AgentEngine, type EngineKind } f
 import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
 import { assertFiniteTerms, assertFiniteWeights } from './divergence.js';
 import { writeJsonAtomic } from './atomicWrite.js';
+import { callbackList, type TrainCallbackList, type TrainCallbacks } from './callbacks.js';
 import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './checkpoint.js';
 import { numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
@@ -18,22 +20,20 @@ import type { HeadsSpec } from './heads.js';
 import { summarize } from './evaluate.js';
 import { epochMinibatches, gatherMinibatch, isShiftedPass, sequenceRefs, type MinibatchArrays } from './minibatches.js';
 import { minibatchTensors, UPDATE_TERMS } from './minibatchUpdate.js';
-import type { ProgressReporter } from './progressBar.js';
 import { ProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 import { Rng } from './rng.js';
 import { RolloutBuffer } from './rolloutBuffer.js';
 import { collectRollout, type RunState } from './rollout.js';
-import { restoreRun, writeCheckpoint, type RunParts } from './runCheckpoint.js';
+import { readJsonFile } from './readJson.js';
+import { restoreRun, writeCheckpoint, type RunCheckpointMeta, type RunParts } from './runCheckpoint.js';
 import { runPath } from './runFolder.js';
 import { acquireRunLock, type RunLock } from './runLock.js';
-import { scheduledValue } from './schedules.js';
+import { budgetChange, scheduledValue } from './schedules.js';
 
-/** Hooks into the loop (SB3's callbacks) without editing it. */
-export interface TrainCallbacks {
-  /** After every update's log row; return 'stop' to end the run early (after its checkpoint). */
-  onUpdate?(metrics: Metrics, agent: ActorCritic): void | 'stop' | Promise<void | 'stop'>;
-  /** After a checkpoint is written. */
-  onCheckpoint?(path: string, update: number): void;
+/** One budget of a run as `config.json`'s `budgets` records it: `totalSteps` from agent step `fromStep` on. */
+export interface BudgetRecord {
+  totalSteps: number;
+  fromStep: number;
 }
 
 /** Everything {@link train} needs. */
@@ -54,9 +54,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** TensorBoard or any other scalar sink (same names as progress.csv). */
   scalarWriter?: ScalarWriter;
-  /** Console progress bar or other display. */
-  progress?: ProgressReporter;
-  callbacks?: TrainCallbacks;
+  /** Hooks into the loop, one or several ({@link TrainCallbacks}): evaluation (`EvalCallback`), a progress display, early stopping. */
+  callbacks?: TrainCallbackList;
   /** Receives one-line warnings (a damaged checkpoint passed over, a stale temporary folder removed). Default `console.warn`. */
   warn?: (line: string) => void;
   /**
@@ -93,7 +92,8 @@ export interface TrainResult {
  * @example
  * const config = resolveConfig('iam', { totalSteps: 200_000 });
  * const { agent } = await train({ config, env, encoder: new MlpEncoder({ obsShape: [73], hiddenSizes: [], seed: 1 }),
- *   core: new GRUCore({ inputSize: 73, hiddenSize: 64 }), runDir: 'runs/gru-1', progress: new ConsoleProgress() });
+ *   core: new GRUCore({ inputSize: 73, hiddenSize: 64 }), runDir: 'runs/gru-1',
+ *   callbacks: { onProgress: (m) => console.log(m.global_step, m['charts/episode_return_mean']) } });
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = validateConfig({ ...options.config });
@@ -109,7 +109,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind: EngineKind, lock: RunLock | null): Promise<TrainResult> {
-  const { env, encoder, core, scalarWriter, progress, callbacks } = options;
+  const { env, encoder, core, scalarWriter } = options;
+  const callbacks = callbackList(options.callbacks);
   const P = config.numEnvs;
   const T = config.numSteps;
   const totalUpdates = numUpdates(config);
@@ -132,7 +133,8 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
   // One reused set of minibatch arrays per minibatch size (a shifted pass may end with a smaller one).
   const minibatchArrays = new Map<number, MinibatchArrays>();
 
-  const parts: RunParts = { config, env, agent, adam, rng };
+  const callbackState = () => Object.fromEntries(callbacks.filter((cb) => cb.state).map((cb) => [cb.name!, cb.state!()]));
+  const parts: RunParts = { config, env, agent, adam, rng, callbackState };
   // A write that died with its process left a temporary folder: remove it before it fills the disk for good.
   for (const path of checkpointDir ? removeStaleTemps(checkpointDir, { runLockHeld: lock !== null }) : []) warn(`removed ${path}, left by an interrupted checkpoint write`);
   let saved: ReturnType<typeof loadLatestCheckpoint> = null;
@@ -145,18 +147,35 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
     agent.dispose();
     throw err;
   }
+  const savedMeta = saved ? (saved.meta as unknown as RunCheckpointMeta) : null;
+  for (const cb of callbacks) cb.restore?.(savedMeta?.callbacks?.[cb.name!]);
+  // A resumed run may have another budget (the ppo README, "Continuing a run"): the schedules follow the new one.
+  const change =
+    savedMeta && savedMeta.config.totalSteps !== config.totalSteps ? budgetChange(savedMeta.config, config, numUpdates(savedMeta.config), totalUpdates, run.update) : null;
   const engine = createAgentEngine(engineKind, agent, adam, config);
   let csv: ProgressCsv | undefined;
+  const metricNames = callbacks.flatMap((cb) => cb.metricNames ?? []);
   if (options.runDir) {
     const ppo = { ...config, engine: engine.kind };
-    writeJsonAtomic(runPath(options.runDir, 'config'), { ppo, encoder: encoder.config(), core: core.config(), heads: agent.heads.config() });
+    const budgets = budgetHistory(options.runDir, savedMeta, config.totalSteps, run.globalStep);
+    writeJsonAtomic(runPath(options.runDir, 'config'), { ppo, encoder: encoder.config(), core: core.config(), heads: agent.heads.config(), budgets });
     csv = new ProgressCsv(join(options.runDir, 'progress.csv'), saved ? run.update : undefined);
+    csv.ensureColumns(metricNames);
   }
   // Steps past the checkpoint were logged by a run that stopped before checkpointing them; they are logged again.
   scalarWriter?.purgeAfter?.(run.globalStep);
   let lastCheckpoint = checkpointDir ? (listCheckpoints(checkpointDir).at(-1) ?? null) : null;
 
-  progress?.start(totalUpdates * P * T, run.globalStep);
+  for (const cb of callbacks)
+    await cb.onTrainStart?.({
+      ...(options.runDir !== undefined ? { runDir: options.runDir } : {}),
+      totalSteps: totalUpdates * P * T,
+      totalUpdates,
+      startStep: run.globalStep,
+      startUpdate: run.update,
+      stepsPerUpdate: P * T,
+      budgetChange: change,
+    });
   const startTime = performance.now();
   const startStep = run.globalStep;
   let lastMetrics: Metrics | null = null;
@@ -224,17 +243,33 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
         'time/learn_share': learnSeconds / total,
         ...rollout.diagnostics,
       };
+      for (const name of metricNames) metrics[name] = NaN;
+      // The agent for callbacks that need it this update: the graph engine's resident weights are pulled once.
+      let synced = false;
+      const syncedAgent = () => {
+        if (!synced) engine.syncModel();
+        synced = true;
+        return agent;
+      };
+      for (const cb of callbacks) {
+        if (!cb.onUpdateEnd) continue;
+        const added = await cb.onUpdateEnd({ update: run.update, globalStep: run.globalStep, stepsPerUpdate: P * T, metrics, agent: syncedAgent });
+        if (added) Object.assign(metrics, added);
+      }
       lastMetrics = metrics;
       csv?.write(metrics);
       if (scalarWriter) {
         for (const [name, value] of Object.entries(metrics)) if (!Number.isNaN(value)) scalarWriter.scalar(name, value, run.globalStep);
         scalarWriter.flush?.();
       }
-      progress?.update(metrics);
+      for (const cb of callbacks) cb.onProgress?.(metrics);
 
-      // 5. Checkpoint, then the user's hook (a stop request still leaves a checkpoint to resume from).
-      if (callbacks?.onUpdate) engine.syncModel();
-      const decision = await callbacks?.onUpdate?.(metrics, agent);
+      // 5. The user's hook, then the checkpoint (a stop request still leaves a checkpoint to resume from).
+      let decision: void | 'stop' = undefined;
+      for (const cb of callbacks) {
+        if (!cb.onUpdate) continue;
+        if ((await cb.onUpdate(metrics, syncedAgent())) === 'stop') decision = 'stop';
+      }
       // An env that steps synchronously (the Warehouse) never lets the event loop turn: give signal handlers and
       // timers (the lock's refresh) one turn per update, so a stop request is seen at this update's end.
       await yieldToEventLoop();
@@ -246,7 +281,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
         lock?.assertHeld();
         const path = writeCheckpoint(checkpointDir, run, parts);
         lastCheckpoint = path;
-        callbacks?.onCheckpoint?.(path, run.update);
+        for (const cb of callbacks) cb.onCheckpoint?.(path, run.update);
       }
       if (stopped) break;
     }
@@ -255,7 +290,7 @@ async function trainLocked(options: TrainOptions, config: PpoConfig, engineKind:
     agent.dispose();
     throw err;
   } finally {
-    progress?.stop();
+    for (const cb of callbacks) cb.onTrainEnd?.();
     tf.dispose(run.state);
   }
   // The agent handed back holds the newest weights (the graph engine's resident values are pulled here).
@@ -271,6 +306,22 @@ function checkCompatible(config: PpoConfig, env: VecEnv, encoder: Encoder): void
   if (env.observationSpace.shape.join() !== encoder.obsShape.join())
     throw new Error(`the encoder's obsShape [${encoder.obsShape}] must equal the env's observation shape [${env.observationSpace.shape}]`);
   if (env.actionSpace.kind !== 'discrete') throw new Error(`PPO here needs a discrete action space (got ${env.actionSpace.kind})`);
+}
+
+/**
+ * `config.json`'s `budgets`: the run's budgets in order, each with the agent step it took over from. A run
+ * resumed under a new budget appends one; a folder written before the field existed starts with its
+ * checkpoint's budget.
+ */
+function budgetHistory(runDir: string, savedMeta: RunCheckpointMeta | null, totalSteps: number, step: number): BudgetRecord[] {
+  const path = runPath(runDir, 'config');
+  let budgets: BudgetRecord[] = [];
+  if (savedMeta) {
+    const recorded = existsSync(path) ? readJsonFile<{ budgets?: BudgetRecord[] }>(path, 'it is written by training; retrain the run into a new folder').budgets : undefined;
+    budgets = Array.isArray(recorded) ? recorded.filter((b) => b.fromStep <= step) : [{ totalSteps: savedMeta.config.totalSteps, fromStep: 0 }];
+  }
+  if (budgets.at(-1)?.totalSteps !== totalSteps) budgets.push({ totalSteps, fromStep: step });
+  return budgets;
 }
 
 async function freshRun(config: PpoConfig, env: VecEnv, core: MemoryCore): Promise<RunState> {

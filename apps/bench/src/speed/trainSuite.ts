@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import type { VecEnv } from '@mempo/envs';
-import { resolveConfig, resolveEngine, train, type EngineKind, type Metrics, type PresetName, type ProgressReporter } from '@mempo/ppo';
+import { resolveConfig, resolveEngine, train, type EngineKind, type Metrics, type PresetName, type TrainCallbacks } from '@mempo/ppo';
 import { markdownTable } from 'markdown-table';
 import { useBackend, type BackendName } from '../backend.js';
 import { makeEncoder, makeEnv, type EnvChoice } from '../training/environments.js';
@@ -137,20 +137,18 @@ async function measure(envCase: TrainSuiteCase, coreName: TrainSuiteCore, engine
   });
   const encoder = makeEncoder(envCase.env.family, coreName, env.observationSpace.shape, 1);
   const core = makeCore(coreName, envCase.env.family, encoder.outputShape, {}, 1);
-  // Stamped through the progress reporter, as a training command's progress bar sees the run: an onUpdate
-  // callback would make the graph engine read its weights back every update, which real runs do not.
+  // Stamped through onProgress, as a training command's progress bar sees the run: an onUpdate callback
+  // would make the graph engine read its weights back every update, which real runs do not.
   const stamps: number[] = [];
   const rows: Metrics[] = [];
-  const progress: ProgressReporter = {
-    start: () => {},
-    update: (m) => {
+  const progress: TrainCallbacks = {
+    onProgress: (m) => {
       stamps.push(performance.now());
       rows.push(m);
     },
-    stop: () => {},
   };
   const start = performance.now();
-  const result = await train({ config, env, encoder, core, progress });
+  const result = await train({ config, env, encoder, core, callbacks: progress });
   result.agent.dispose();
   if (rows.length !== updates + 1) throw new Error(`expected ${updates + 1} updates, got ${rows.length}`);
   if (result.engine !== engine) throw new Error(`asked for the ${engine} engine, the run used ${result.engine}`);

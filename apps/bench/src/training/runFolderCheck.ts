@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { stringify } from 'safe-stable-stringify';
-import { RUN_FILES, readJsonFile, runPath, type PpoConfig } from '@mempo/ppo';
+import { RUN_FILES, newestCheckpointMeta, readJsonFile, runPath, type PpoConfig } from '@mempo/ppo';
 import type { Encoder } from '@mempo/ppo';
 import type { MemoryCore } from '@mempo/core-attention';
 import { resolveRun, type ResolvedRun, type RunRequest } from './resolvedRun.js';
@@ -66,10 +66,26 @@ function refusal(runDir: string, file: string, differences: readonly SpecDiffere
 }
 
 /**
+ * A larger budget continues the run (README, "Continuing a run"): `--frames` may differ from the recorded
+ * budget as long as it is not below the agent steps of the newest checkpoint. Returns the other differences.
+ */
+function budgetAllowed(runDir: string, requested: ResolvedRun, differences: readonly SpecDifference[]): SpecDifference[] {
+  if (!differences.some((d) => d.field === 'frames')) return [...differences];
+  const done = Number(newestCheckpointMeta(runPath(runDir, 'checkpoints'))?.['globalStep'] ?? 0);
+  if (requested.frames < done)
+    throw new Error(
+      `--frames ${requested.frames} is less than the ${done} agent steps the run in ${runDir} has done: ` +
+        `pass --frames ${done} or more to continue it, or a new --out. Nothing was written`,
+    );
+  return differences.filter((d) => d.field !== 'frames');
+}
+
+/**
  * Compares a training request with what its run folder already holds, before anything is written there:
  * `run.json` (every flag), else `config.json` (the PPO config). A folder that holds files but no run is
  * refused too, so `--out` never writes a run into an unrelated folder. Throws naming each difference; a
- * refusal leaves the folder as it was.
+ * refusal leaves the folder as it was. Only `--frames` may differ, to continue the run to a new budget
+ * not below the steps it has done.
  *
  * @example
  * checkRunFolder('runs/warehouse-lstm-s1', resolveRun(request).run); // throws when the run there is a gru
@@ -83,14 +99,14 @@ export function checkRunFolder(runDir: string, requested: ResolvedRun): void {
   const specPath = runPath(runDir, 'spec');
   if (existsSync(specPath)) {
     const saved = readJsonFile<RunRequest>(specPath, fix);
-    const differences = runDifferences(requested, resolveRun(saved).run);
+    const differences = budgetAllowed(runDir, requested, runDifferences(requested, resolveRun(saved).run));
     if (differences.length > 0) throw refusal(runDir, RUN_FILES.spec, differences);
     return;
   }
   const configPath = runPath(runDir, 'config');
   if (existsSync(configPath)) {
     const saved = readJsonFile<{ ppo: PpoConfig }>(configPath, fix);
-    const differences = ppoDifferences(requested.ppo, saved.ppo);
+    const differences = budgetAllowed(runDir, requested, ppoDifferences(requested.ppo, saved.ppo));
     if (differences.length > 0) throw refusal(runDir, RUN_FILES.config, differences);
     return;
   }

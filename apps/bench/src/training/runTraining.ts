@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT_PRESETS, ConsoleProgress, RUN_FILES, assertRunNotLocked, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type TrainResult } from '@mempo/ppo';
+import { AGENT_PRESETS, RUN_FILES, assertRunNotLocked, readJsonFile, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type TrainResult } from '@mempo/ppo';
+import { evaluationCallback, type EvaluationSchedule } from './evaluationDuringTraining.js';
+import { ConsoleProgress } from './progressBar.js';
 import { EventFileWriter, isEventFile, type HParams } from './tensorBoardEvents.js';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
@@ -24,6 +26,8 @@ export interface RunSpec {
   core: CoreOverrides;
   /** PPO fields over the preset's (the CLI's PPO flags, a study's `ppo` blocks). */
   ppo?: PpoOverrides;
+  /** Evaluation during training, keeping `best/` (README, "Evaluation during training"); none when absent. */
+  evaluation?: EvaluationSchedule;
   /** Run folder; default `runs/<env>-<memory>-s<seed>`. */
   runDir?: string;
   /** Show the console progress bar (default true). */
@@ -42,7 +46,7 @@ export function defaultRunDir(spec: Pick<RunSpec, 'env' | 'memory' | 'seed'>): s
 export const RUN_SPEC_FILE = RUN_FILES.spec;
 
 /** The part of a {@link RunSpec} saved as `run.json` (the rest only steers the process). */
-export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine' | 'signal'>;
+export type SavedRunSpec = Omit<RunSpec, 'runDir' | 'progress' | 'engine' | 'signal' | 'evaluation'>;
 
 /** Writes `run.json` with the frames the run really trains (a whole number of updates). */
 function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): void {
@@ -88,13 +92,17 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
   assertRunNotLocked(runDir);
   checkRunFolder(runDir, resolved);
   const env = await makeEnv(spec.env, spec.memory, config.numEnvs, spec.seed, spec.stack);
+  let evaluation: Awaited<ReturnType<typeof evaluationCallback>> | undefined;
   try {
     const agent = AGENT_PRESETS[spec.preset];
     const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed, agent.encoderInit);
     const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed, agent.cores[spec.memory]);
     checkBuiltAgent(runDir, encoder, core);
-    if (!existsSync(runPath(runDir, 'spec'))) writeRunSpec(runDir, spec, resolved);
+    // A run continued with a larger --frames records its new budget (checkRunFolder allowed it).
+    const specPath = runPath(runDir, 'spec');
+    if (!existsSync(specPath) || readJsonFile<SavedRunSpec>(specPath, 'move the folder away or pass a new --out').totalSteps !== resolved.frames) writeRunSpec(runDir, spec, resolved);
     const scalarWriter = tensorBoardWriter(runPath(runDir, 'tensorBoard'), resolved);
+    evaluation = spec.evaluation ? await evaluationCallback(spec, spec.evaluation, config.numEnvs) : undefined;
     const result = await train({
       config,
       env,
@@ -105,10 +113,15 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
       resume: true,
       scalarWriter,
       ...(spec.signal ? { signal: spec.signal } : {}),
-      ...(spec.progress === false ? {} : { progress: new ConsoleProgress(`${spec.env.id} ${spec.memory}`) }),
+      callbacks: [
+        { onTrainStart: (info) => void (info.budgetChange && console.error(info.budgetChange.message)) },
+        ...(evaluation ? [evaluation.callback] : []),
+        ...(spec.progress === false ? [] : [new ConsoleProgress(`${spec.env.id} ${spec.memory}`)]),
+      ],
     });
     return { ...result, runDir, config };
   } finally {
+    await evaluation?.close();
     await env.close();
   }
 }

@@ -6,6 +6,7 @@ import { FNNCore, LSTMCore } from '@mempo/core-attention';
 import { CueMemoryTask } from '@mempo/envs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActorCritic } from './actorCritic.js';
+import { computeGae } from './advantages.js';
 import { AGENT_PRESETS } from './agentPresets.js';
 import { numUpdates } from './config.js';
 import { ActorCriticHeads } from './heads.js';
@@ -15,7 +16,9 @@ import { MinigridConvEncoder } from './minigridConvEncoder.js';
 import { MlpEncoder } from './mlpEncoder.js';
 import { NatureCnnEncoder } from './natureCnnEncoder.js';
 import { PRESETS, resolveConfig } from './presets.js';
+import { Rng } from './rng.js';
 import { runPath } from './runFolder.js';
+import { scheduledValue } from './schedules.js';
 import { train } from './train.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mempo-agent-presets-'));
@@ -146,25 +149,121 @@ describe("atari: CleanRL's ppo_atari_lstm / ikostrikov's CNNBase (orthogonal ini
   });
 });
 
-describe("iam: the IAM repository's PPOmodel.build_actor_critic", () => {
+describe("iam: the IAM repository's PPOmodel.build_actor_critic and networks.py (bc52bd2, warehouse/RNN.yaml)", () => {
   const spec = AGENT_PRESETS.iam;
+  // warehouse/RNN.yaml: fcn [640] (ReLU) → LSTM 256 → heads, on the 73 observations.
   const agent = new ActorCritic({
-    encoder: new MlpEncoder({ obsShape: [73], hiddenSizes: [], seed: 3, init: spec.encoderInit.scheme }),
-    core: new LSTMCore({ inputSize: 73, hiddenSize: 64, seed: 3 }),
+    encoder: new MlpEncoder({ obsShape: [73], hiddenSizes: [640], activation: 'relu', seed: 3, init: spec.encoderInit.scheme, bias: spec.encoderBias! }),
+    core: new LSTMCore({ inputSize: 640, hiddenSize: 256, seed: 3 }),
     numActions: 5,
     seed: 3,
     heads: spec.heads,
   });
   const weights = agent.getWeights();
+  const std = (t: tf.Tensor) => {
+    const v = Array.from(t.dataSync());
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  };
 
-  it("has a bias-free policy layer with TF 1's variance scaling (factor 0.01) and a Glorot value layer", () => {
-    expect(shapes(Object.fromEntries(Object.entries(weights).filter(([n]) => n.startsWith('heads/'))))).toEqual({
-      'heads/actor/kernel': [64, 5], 'heads/critic/kernel': [64, 1], 'heads/critic/bias': [1],
-    });
-    // truncated normal, σ = √(1.3·0.01/64): every draw within 2σ
-    expect(maxAbs(weights['heads/actor/kernel']!)).toBeLessThanOrEqual(2 * Math.sqrt(0.013 / 64));
-    expect(maxAbs(weights['heads/critic/kernel']!)).toBeLessThanOrEqual(Math.sqrt(6 / 65));
+  it('has exactly the reference layers: a bias-free fcn layer (use_bias=False), a bias-free policy layer, a value layer with bias', () => {
+    const own = Object.fromEntries(Object.entries(shapes(weights)).filter(([n]) => !n.startsWith('core/')));
+    expect(own).toEqual({ 'encoder/dense0/kernel': [73, 640], 'heads/actor/kernel': [256, 5], 'heads/critic/kernel': [256, 1], 'heads/critic/bias': [1] });
+  });
+
+  it("starts the fcn layer and the value layer Glorot-uniform (TF's default): |w| ≤ √(6/(in+out)), std √(2/(in+out))", () => {
+    for (const [name, fanIn, fanOut] of [['encoder/dense0/kernel', 73, 640], ['heads/critic/kernel', 256, 1]] as const) {
+      expect(maxAbs(weights[name]!)).toBeLessThanOrEqual(Math.sqrt(6 / (fanIn + fanOut)));
+      expect(std(weights[name]!) / Math.sqrt(2 / (fanIn + fanOut))).toBeCloseTo(1, name.startsWith('encoder') ? 1 : 0);
+    }
     expect(maxAbs(weights['heads/critic/bias']!)).toBe(0);
+  });
+
+  it("starts the policy layer with TF 1's variance_scaling_initializer(factor=0.01): std √(0.01/fan_in), every draw within 2σ", () => {
+    const kernel = weights['heads/actor/kernel']!;
+    // N(0, σ²) with σ = √(1.3·0.01/256), cut at 2σ: its std is σ·0.880 = √(0.01/256)·1.003.
+    expect(maxAbs(kernel)).toBeLessThanOrEqual(2 * Math.sqrt(0.013 / 256));
+    expect(Math.abs(std(kernel) / Math.sqrt(0.01 / 256) - 1.003)).toBeLessThan(0.08);
+  });
+});
+
+describe("iam: PPO as the IAM code trains (PPOmodel.build_ppo_optimizer, PPOcontroller, bc52bd2's configs)", () => {
+  const config = resolveConfig('iam');
+  const updates = numUpdates(config);
+  // tf.train.polynomial_decay with power 1: (start − end)·(1 − step/max_steps) + end.
+  const polynomialDecay = (start: number, step: number, end: number) => (start - end) * (1 - step / 4e6) + end;
+
+  it('runs the 31 250 updates of max_steps 4e6 synchronous steps with a 128-step buffer, 4 minibatches of 32 sequences of 8 steps', () => {
+    expect(updates).toBe(4e6 / 128);
+    expect((config.numEnvs * config.numSteps) / config.bpttLength / config.seqsPerBatch).toBe(128 / 32);
+  });
+
+  it('anneals the learning rate and ε as polynomial_decay to within one update at the first, middle and last update; keeps the entropy coefficient (decay_beta: 0.01 → 0.01)', () => {
+    // The reference's update k (1-based) runs at step 128·k; ours, update u = k − 1 (0-based).
+    for (const u of [0, updates / 2, updates - 1]) {
+      const step = 128 * (u + 1);
+      const lr = scheduledValue(config.lrSchedule, config.learningRate, u, updates);
+      const eps = scheduledValue(config.clipSchedule, config.clipEpsilon, u, updates);
+      expect(Math.abs(lr - polynomialDecay(2.5e-4, step, 1e-10))).toBeLessThanOrEqual(2.5e-4 / updates + 1e-10);
+      expect(Math.abs(eps - polynomialDecay(0.1, step, 1e-5))).toBeLessThanOrEqual(0.1 / updates + 1e-5);
+      expect(polynomialDecay(0.01, step, 1e-2)).toBeCloseTo(config.entropyCoef, 15);
+    }
+    expect(scheduledValue(config.lrSchedule, config.learningRate, 0, updates)).toBe(2.5e-4);
+    expect(scheduledValue(config.clipSchedule, config.clipEpsilon, updates / 2, updates)).toBeCloseTo(0.05, 12);
+  });
+
+  it('computes advantages as PPOcontroller.bootstrap: GAE every time_horizon = 8 steps, each block bootstrapped with the next value', () => {
+    const [T, P] = [32, 3];
+    const rng = new Rng(11);
+    const rewards = Float32Array.from({ length: T * P }, () => rng.next() - 0.3);
+    const values = Float32Array.from({ length: T * P }, () => rng.next());
+    const dones = Uint8Array.from({ length: T * P }, () => (rng.next() < 0.1 ? 1 : 0));
+    const lastValues = Float32Array.from({ length: P }, () => rng.next());
+    // PPOcontroller._compute_advantages over each block of time_horizon steps, next_value = V of the step after it.
+    const H = 8;
+    const reference = new Float64Array(T * P);
+    for (let start = 0; start < T; start += H) {
+      for (let p = 0; p < P; p++) {
+        let lastValue = start + H < T ? values[(start + H) * P + p]! : lastValues[p]!;
+        let lastAdvantage = 0;
+        for (let t = start + H - 1; t >= start; t--) {
+          const mask = 1 - dones[t * P + p]!;
+          lastValue *= mask;
+          lastAdvantage *= mask;
+          const delta = rewards[t * P + p]! + 0.99 * lastValue - values[t * P + p]!;
+          lastAdvantage = delta + 0.99 * 0.95 * lastAdvantage;
+          reference[t * P + p] = lastAdvantage;
+          lastValue = values[t * P + p]!;
+        }
+      }
+    }
+    const gae = (horizon?: number) =>
+      computeGae({ rewards, values, dones, lastValues, numEnvs: P, gamma: config.gamma, lambda: config.gaeLambda, ...(horizon ? { horizon } : {}) }).advantages;
+    expect(config.gaeHorizon).toBe(H);
+    gae(config.gaeHorizon!).forEach((a, i) => expect(a).toBeCloseTo(reference[i]!, 5));
+    // The whole-rollout GAE differs from it: the horizon is what makes the match.
+    expect(Math.max(...Array.from(gae(), (a, i) => Math.abs(a - reference[i]!)))).toBeGreaterThan(1e-2);
+  });
+});
+
+describe('atari: PPO as CleanRL (ppo_atari_lstm.py) and ikostrikov (main.py, the RIM code) train', () => {
+  const config = resolveConfig('atari');
+  const updates = numUpdates(config);
+
+  it('runs total // (8 × 128) updates of 4 minibatches of 2 whole 128-step env columns', () => {
+    expect(updates).toBe(Math.floor(10_000_000 / 1024));
+    expect([config.bpttLength, (config.numEnvs * config.numSteps) / config.bpttLength / config.seqsPerBatch]).toEqual([config.numSteps, 4]);
+  });
+
+  it('anneals the learning rate exactly as both at the first, middle and last update; ε stays 0.1', () => {
+    for (const u of [0, Math.floor(updates / 2), updates - 1]) {
+      const ours = scheduledValue(config.lrSchedule, config.learningRate, u, updates);
+      // CleanRL: frac = 1 − (iteration − 1)/num_iterations, iteration = u + 1.
+      expect(ours).toBeCloseTo((1 - (u + 1 - 1) / updates) * 2.5e-4, 15);
+      // ikostrikov utils.update_linear_schedule(optimizer, j, num_updates, lr): lr − lr·j/num_updates, j = u.
+      expect(ours).toBeCloseTo(2.5e-4 - 2.5e-4 * (u / updates), 15);
+      expect(scheduledValue(config.clipSchedule, config.clipEpsilon, u, updates)).toBe(0.1);
+    }
   });
 });
 

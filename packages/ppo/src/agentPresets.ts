@@ -11,6 +11,8 @@ export interface AgentSpec {
   heads: HeadsSpec;
   /** Initialisation of the encoder's layers (convs or dense layers). */
   encoderInit: LayerInit;
+  /** Whether the encoder's dense layers (`MlpEncoder`'s `bias`) have a bias. Default true; convs always have one. */
+  encoderBias?: boolean;
   /**
    * Options of a memory core by its name (`rim`, …), merged into the core's arguments by whoever builds it
    * (ppo never names a core). Only options the reproduced model sets differently from the core's default.
@@ -72,28 +74,40 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
     ],
   },
   atari: {
-    // CleanRL ppo_atari_lstm.py: actor layer_init(nn.Linear(128, n), std=0.01), critic layer_init(nn.Linear(128, 1), std=1).
+    // CleanRL ppo_atari_lstm.py Agent.__init__: actor layer_init(nn.Linear(128, n), std=0.01), critic
+    // layer_init(nn.Linear(128, 1), std=1); ikostrikov model.py: Categorical's linear init_ with gain 0.01,
+    // CNNBase.critic_linear init_ with gain 1. Both: zero bias.
     heads: { actor: linearHead(orthogonal(0.01)), critic: linearHead(orthogonal(1)) },
     // CleanRL: layer_init(nn.Conv2d(...)) with the default std √2; ikostrikov CNNBase: init_ with gain calculate_gain('relu') = √2.
     encoderInit: orthogonal(Math.SQRT2),
     cores: {},
     knownDifferences: [
-      "CleanRL's body has Linear(3136, 512)–ReLU (orthogonal √2) before its LSTM(512, 128) (orthogonal weights, zero biases); our cores read the conv map directly with their own initialisation.",
+      "Both bodies put a dense layer between the convs and the memory (CleanRL: Linear(3136, 512)–ReLU before its LSTM(512, 128); ikostrikov's and the RIM code's CNNBase: Linear(32·7·7, hidden)–ReLU, their third conv having 32 filters, not 64), orthogonal √2; our cores read the conv map (64 filters) directly.",
+      "CleanRL initialises its LSTM orthogonally (gain 1) with zero biases; our LSTM/GRU cores keep PyTorch's default U(±1/√H).",
+      "CleanRL normalises the advantages per minibatch (ε 1e-8); ikostrikov's PPO.update (the RIM code's) over the whole rollout (ε 1e-5). Ours: the whole rollout, ε 1e-8.",
+      "Frame stacking is the study's (`stack`), not the preset's: ikostrikov's envs.py (the RIM code's) stacks 4 frames, CleanRL's LSTM agent 1.",
+      "The RIM repository's blocks_atari runs 40e6 agent steps (its --num-env-steps default; its logs sum to 40.1M), ikostrikov and CleanRL 10M, as this preset.",
+      "The RIM repository's NNBase._forward_gru returns its input instead of the RIM's output on multi-step batches (`rnn_scores = x[start_idx:end_idx]`), so its updates train heads on the conv features while acting reads the RIM; not reproduced.",
     ],
   },
   iam: {
-    // INFLUENCEorg/influence-aware-memory PPO/PPOmodel.py build_actor_critic: logits = tf.layers.dense(hidden,
-    // act_size, use_bias=False, kernel_initializer=variance_scaling_initializer(factor=0.01)); value =
-    // tf.layers.dense(hidden, 1) with TF's defaults (glorot_uniform kernel, zero bias).
+    // The IAM repository at bc52bd2 (the ppo presets.ts), PPO/PPOmodel.py build_actor_critic: logits =
+    // tf.layers.dense(hidden, act_size, use_bias=False, kernel_initializer=variance_scaling_initializer(factor=0.01));
+    // value = tf.layers.dense(hidden, 1) with TF's defaults (glorot_uniform kernel, zero bias).
     heads: {
       actor: linearHead({ scheme: 'variance-scaling', gain: 0.01 }, { outputBias: false }),
       critic: linearHead({ scheme: 'glorot' }),
     },
-    // Same repository, networks.py fcn: tf.layers.dense with TF's default glorot_uniform kernel, zero bias.
+    // networks.py fcn: tf.layers.dense(…, use_bias=False) with TF's default glorot_uniform kernel (the 640 layer
+    // before the LSTM in warehouse/RNN.yaml). The IAM core's own FNN branch ([576, 256], fnnBias false) is this by default.
     encoderInit: { scheme: 'glorot' },
+    encoderBias: false,
     cores: {},
     knownDifferences: [
-      "The IAM code decays the entropy coefficient linearly (PPOmodel.py decay_beta); ours is constant.",
+      "The schedules: the IAM code decays the learning rate to 1e-10 and ε to 1e-5 with polynomial_decay over max_steps, evaluated at the step of each update (update k of N at k/N); ours anneal as start·(1 − (k − 1)/N), one update earlier, ending at start/N.",
+      "Minibatches: SerialSampling.shuffle shuffles 8-step time blocks of all 8 workers together, so a minibatch holds 4 blocks × 8 workers; ours shuffles the 128 (worker, block) sequences one by one (32 per minibatch, as the reference).",
+      "The IAM code forms the ratio from probabilities, π/(π_old + 1e-10), and the entropy with log(π + 1e-10); ours from log-probabilities (equal but for those 1e-10).",
+      "Its LSTM (tf.contrib.rnn.BasicLSTMCell) has a glorot_uniform kernel over [x, h], zero bias and forget_bias 1.0 added to the forget gate; ours U(±1/√H) kernels and bias, no forget offset.",
     ],
   },
 };

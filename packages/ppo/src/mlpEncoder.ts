@@ -16,11 +16,13 @@ export interface MlpEncoderArgs {
   init?: InitScheme;
   /** Multiplies the layers' kernels (e.g. √2 for an orthogonal ReLU body). Default 1. */
   gain?: number;
+  /** The layers have a bias. Default true; the IAM code's `networks.py` `fcn` layers have none. */
+  bias?: boolean;
 }
 
 /**
  * Vector observations (Warehouse's 73 floats, the memory task) → a one-element set `[B, 1, F]`. Weights
- * `dense{i}/kernel` `[in, hiddenSizes[i]]`, `dense{i}/bias`.
+ * `dense{i}/kernel` `[in, hiddenSizes[i]]`, `dense{i}/bias` (none with `bias: false`).
  *
  * @example
  * const encoder = new MlpEncoder({ obsShape: [73], hiddenSizes: [64], seed: 1 });
@@ -42,7 +44,14 @@ export class MlpEncoder extends LayeredModule implements Encoder {
     this.obsShape = this.args.obsShape;
     let width = args.obsShape.reduce((a, b) => a * b, 1);
     args.hiddenSizes.forEach((h, i) => {
-      this.layers[`dense${i}`] = new Dense({ inputSize: width, outputSize: h, init: args.init ?? 'glorot', ...(args.gain !== undefined ? { gain: args.gain } : {}), seed: args.seed + i });
+      this.layers[`dense${i}`] = new Dense({
+        inputSize: width,
+        outputSize: h,
+        init: args.init ?? 'glorot',
+        ...(args.gain !== undefined ? { gain: args.gain } : {}),
+        ...(args.bias !== undefined ? { bias: args.bias } : {}),
+        seed: args.seed + i,
+      });
       width = h;
     });
     this.outputShape = [1, width];

@@ -79,9 +79,10 @@ export async function makeEnv(
  * The encoder of each study preset (ppo README, "Agent"): the Nature CNN for Atari (its 7×7×64 map as
  * 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the MiniGrid conv stack, and for the Warehouse the
  * IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none for IAM (its FNN branch reads the raw obs).
- * `init` is the agent preset's `encoderInit` (default: each encoder's own, Glorot).
+ * `init` is the agent preset's `encoderInit` (default: each encoder's own, Glorot); `bias: false` (its
+ * `encoderBias`) drops the Warehouse layer's bias, as the IAM code's `networks.py` `fcn`.
  */
-export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: readonly number[], seed: number, init?: LayerInit): Encoder {
+export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: readonly number[], seed: number, init?: LayerInit, bias?: boolean): Encoder {
   const scheme = init ? { init: init.scheme } : {};
   const gain = init?.gain !== undefined ? { gain: init.gain } : {};
   switch (family) {
@@ -91,6 +92,6 @@ export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: rea
       // The MiniGrid convs take no gain: torch-ac's (PyTorch's default) has none.
       return new MinigridConvEncoder({ seed, ...scheme });
     case 'warehouse':
-      return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed, ...scheme, ...gain });
+      return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed, ...scheme, ...gain, ...(bias === false ? { bias } : {}) });
   }
 }

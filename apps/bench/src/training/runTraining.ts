@@ -95,7 +95,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
   let evaluation: Awaited<ReturnType<typeof evaluationCallback>> | undefined;
   try {
     const agent = AGENT_PRESETS[spec.preset];
-    const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed, agent.encoderInit);
+    const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed, agent.encoderInit, agent.encoderBias);
     const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed, agent.cores[spec.memory]);
     checkBuiltAgent(runDir, encoder, core);
     // A run continued with a larger --frames records its new budget (checkRunFolder allowed it).

@@ -87,7 +87,7 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
       "CleanRL normalises the advantages per minibatch (ε 1e-8); ikostrikov's PPO.update (the RIM code's) over the whole rollout (ε 1e-5). Ours: the whole rollout, ε 1e-8.",
       "Frame stacking is the study's (`stack`), not the preset's: ikostrikov's envs.py (the RIM code's) stacks 4 frames, CleanRL's LSTM agent 1.",
       "The RIM repository's blocks_atari runs 40e6 agent steps (its --num-env-steps default; its logs sum to 40.1M), ikostrikov and CleanRL 10M, as this preset.",
-      "The RIM repository's NNBase._forward_gru returns its input instead of the RIM's output on multi-step batches (`rnn_scores = x[start_idx:end_idx]`), so its updates train heads on the conv features while acting reads the RIM; not reproduced.",
+      "The RIM repository's NNBase._forward_gru returns its input instead of the RIM's output on multi-step batches (`rnn_scores = x[start_idx:end_idx]`), so its updates train the heads on the RIM's input (the body's features) while acting reads the RIM's output; not reproduced.",
     ],
   },
   iam: {

@@ -66,7 +66,10 @@ describe('a training request is checked before anything is written (built CLI)',
       [['minigrid', '--memory', 'lstm', '--stack', '2'], 'error: --stack applies to Atari and the Warehouse only (MiniGrid observations are not stacked); remove --stack\n'],
       [['minigrid', '--k', '5'], 'error: --k must be at most --units (got --k 5, --units 4)\n'],
       [['warehouse', '--frames', '100'], 'error: --frames must be at least one update, 1024 frames (8 envs × 128 steps) (got 100)\n'],
-      [['minigrid', '--env', 'MiniGrid-Nope-v0'], `error: --env 'MiniGrid-Nope-v0' is not a minigrid env: use one of MiniGrid-Empty-5x5-v0`],
+      [['minigrid', '--env', 'MiniGrid-Nope-v0'], `error: --env 'MiniGrid-Nope-v0' is not a registered gymnasium id (`],
+      [['minigrid', '--env', 'CartPole-v1'], `error: --env 'CartPole-v1' is not a minigrid env: use a MiniGrid id such as 'MiniGrid-MemoryS7-v0' (other gymnasium ids: the gym family)\n`],
+      [['gym', '--env', 'Pendulum-v1'], `error: --env 'Pendulum-v1' has action space Box(-2.0, 2.0, (1,), float32): the bridge hosts Discrete action spaces only`],
+      [['gym', '--memory', 'lstm', '--stack', '2'], 'error: --stack applies to Atari and the Warehouse only (gym observations are not stacked); remove --stack\n'],
     ];
     for (const [args, message] of cases) {
       const r = mempo(...args, '--out', fresh);

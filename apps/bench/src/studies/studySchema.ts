@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { PRESET_NAMES, ppoOverridesSchema, type PresetName } from '@mempo/ppo';
-import { MINIGRID_ENV_IDS } from '@mempo/envs';
 import { z } from 'zod';
 import { MEMORY_NAMES } from '../training/memoryCores.js';
 import { envIdProblems } from '../training/envIds.js';
@@ -85,7 +84,7 @@ export const studySchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'name must be lowercase letters, digits and dashes (it names the output folder)'),
     description: z.string().default(''),
-    family: z.enum(['atari', 'minigrid', 'warehouse']),
+    family: z.enum(['atari', 'minigrid', 'warehouse', 'gym']),
     preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]),
     ppo: ppoBlock.describe("PPO fields over the preset's, for every run (e.g. { \"entropyCoef\": 0.02 })"),
     frames: positiveInt.describe('agent steps summed over envs, per run'),
@@ -116,22 +115,15 @@ export const studySchema = z
     });
     if (new Set(s.seeds).size !== s.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
     const envIds = new Set(s.experiments.flatMap((e) => [e.train, ...e.evaluate]));
-    if (s.family === 'minigrid') {
-      s.experiments.forEach((e, i) =>
-        [e.train, ...e.evaluate].forEach((id, j) => {
-          if (!(MINIGRID_ENV_IDS as readonly string[]).includes(id))
-            ctx.addIssue({
-              code: 'custom',
-              path: ['experiments', i, j === 0 ? 'train' : 'evaluate'],
-              message: `env '${id}' must be one of ${MINIGRID_ENV_IDS.join(', ')}`,
-            });
-        }),
-      );
-    }
-    if (s.family === 'minigrid')
+    // MiniGrid and gym ids are checked against the bridge's registry when the study is loaded (checkStudyEnvs).
+    if (s.family === 'minigrid' || s.family === 'gym')
       s.memories.forEach((m, i) => {
         if (m.stack !== undefined)
-          ctx.addIssue({ code: 'custom', path: ['memories', i, 'stack'], message: 'MiniGrid observations are not stacked; remove stack' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['memories', i, 'stack'],
+            message: `${s.family === 'minigrid' ? 'MiniGrid' : 'gym'} observations are not stacked; remove stack`,
+          });
       });
     if (s.family === 'warehouse')
       s.experiments.forEach((e, i) => {
@@ -170,13 +162,14 @@ export function parseStudy(json: unknown, source = 'study'): Study {
 }
 
 /**
- * Checks the env ids of a parsed Atari study against ale-py's ROMs (one Python call), so an unknown
- * evaluation env fails when the study is loaded, not after its runs have trained. Other families' ids are
- * checked by the schema itself.
+ * Checks the env ids of a parsed study before any run starts (envIds.ts `envIdProblems`): Atari ids against
+ * ale-py's ROMs, MiniGrid and gym ids against the bridge worker's registry (registered, Discrete actions, an
+ * observation an encoder reads), each in one Python call, so an unknown evaluation env fails when the study is
+ * loaded, not after its runs have trained. The Warehouse's one id is checked by the schema itself.
  */
 export async function checkStudyEnvs(study: Study, source = 'study'): Promise<void> {
-  if (study.family !== 'atari') return;
-  const problems = await envIdProblems('atari', study.experiments.flatMap((e) => [e.train, ...e.evaluate]));
+  if (study.family === 'warehouse') return;
+  const problems = await envIdProblems(study.family, study.experiments.flatMap((e) => [e.train, ...e.evaluate]));
   const lines: string[] = [];
   study.experiments.forEach((e, i) => {
     if (problems[e.train] !== undefined) lines.push(`  experiments[${i}].train: env '${e.train}' ${problems[e.train]}`);

@@ -1,10 +1,10 @@
 import {
   ATARI_BACKENDS,
   FrameStack,
-  MINIGRID_ENV_IDS,
   Warehouse,
   createAtariEnv,
   defaultAtariBackend,
+  makeGymEnv,
   makeMiniGridEnv,
   type AtariBackend,
   type VecEnv,
@@ -15,7 +15,7 @@ import type { EnvFamily, MemoryName } from './memoryCores.js';
 /** Which env to train or evaluate on, as the CLI and study files name it. */
 export interface EnvChoice {
   family: EnvFamily;
-  /** MiniGrid id (`MiniGrid-Empty-5x5-v0`), Atari ROM (`breakout`), or `warehouse`. */
+  /** MiniGrid id (`MiniGrid-MemoryS7-v0`), Atari ROM (`breakout`), `warehouse`, or a gymnasium id (`CartPole-v1`). */
   id: string;
   /** Atari: flicker probability (IAM paper: 0.5). */
   flicker: number;
@@ -64,9 +64,10 @@ export async function makeEnv(
         backend: atariBackend(),
       });
     case 'minigrid':
-      if (!(MINIGRID_ENV_IDS as readonly string[]).includes(choice.id))
-        throw new Error(`--env must be one of ${MINIGRID_ENV_IDS.join(', ')} (got '${choice.id}')`);
+      // Any registered MiniGrid id: the worker checks the registry (envIds.ts checks it before a run starts).
       return makeMiniGridEnv({ envId: choice.id, numEnvs });
+    case 'gym':
+      return makeGymEnv({ envId: choice.id, numEnvs });
     case 'warehouse': {
       const env = new Warehouse({ numEnvs });
       const k = warehouseStack(memory, stack);
@@ -79,6 +80,7 @@ export async function makeEnv(
  * The encoder of each study preset (ppo README, "Agent"): the Nature CNN for Atari (its 7×7×64 map as
  * 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the MiniGrid conv stack, and for the Warehouse the
  * IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none for IAM (its FNN branch reads the raw obs).
+ * Any other gymnasium env gets the encoder its observation calls for ({@link observationEncoder}).
  * `init` is the agent preset's `encoderInit` (default: each encoder's own, Glorot); `bias: false` (its
  * `encoderBias`) drops the Warehouse layer's bias, as the IAM code's `networks.py` `fcn`.
  */
@@ -93,5 +95,31 @@ export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: rea
       return new MinigridConvEncoder({ seed, ...scheme });
     case 'warehouse':
       return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed, ...scheme, ...gain, ...(bias === false ? { bias } : {}) });
+    case 'gym':
+      return observationEncoder(memory, obsShape, seed, init);
   }
+}
+
+/** Width of the hidden layer the MLP encoder gives a vector observation: CleanRL's `ppo.py` body (64, tanh). */
+export const VECTOR_HIDDEN = 64;
+
+/**
+ * The encoder an observation calls for, as the bridge sends it (the envs README, "Any gymnasium env"):
+ * a float vector `[D]` → the MLP encoder (one tanh layer of {@link VECTOR_HIDDEN}); MiniGrid's `[7, 7, 3]`
+ * codes → the MiniGrid conv stack; a picture, which the bridge sends as grayscale `[1, 84, 84]` → the
+ * Nature CNN (its 49 regions for RIM and IAM, flattened for the others, as on Atari).
+ *
+ * @example
+ * observationEncoder('lstm', [4], 1).config(); // { kind: 'mlp', obsShape: [4], hiddenSizes: [64], activation: 'tanh', seed: 1 }
+ */
+export function observationEncoder(memory: MemoryName, obsShape: readonly number[], seed: number, init?: LayerInit): Encoder {
+  const scheme = init ? { init: init.scheme } : {};
+  const gain = init?.gain !== undefined ? { gain: init.gain } : {};
+  if (obsShape.length === 1) return new MlpEncoder({ obsShape, hiddenSizes: [VECTOR_HIDDEN], activation: 'tanh', seed, ...scheme, ...gain });
+  if (obsShape.join() === '7,7,3') return new MinigridConvEncoder({ seed, ...scheme });
+  if (obsShape.length === 3 && obsShape[1] === 84 && obsShape[2] === 84)
+    return new NatureCnnEncoder({ stack: obsShape[0]!, output: memory === 'rim' || memory === 'iam' ? 'regions' : 'flat', seed, ...scheme, ...gain });
+  throw new Error(
+    `no encoder reads observations of shape [${obsShape}]: the bridge sends a vector [D], MiniGrid's [7, 7, 3] codes or a grayscale [1, 84, 84] picture`,
+  );
 }

@@ -18,8 +18,11 @@ export interface CoreOverrides {
   referenceQuirks?: RIMReferenceQuirks;
 }
 
-/** The env family decides the paper configuration a core starts from (the rim README, the iam README). */
-export type EnvFamily = 'atari' | 'minigrid' | 'warehouse';
+/**
+ * The env family decides the paper configuration a core starts from (the rim README, the iam README); `gym`
+ * is any other gymnasium env the bridge hosts (the envs README, "Any gymnasium env").
+ */
+export type EnvFamily = 'atari' | 'minigrid' | 'warehouse' | 'gym';
 
 /**
  * Paper sizes per family:
@@ -28,11 +31,13 @@ export type EnvFamily = 'atari' | 'minigrid' | 'warehouse';
  * - MiniGrid (RIM reference): U = 4, H = 16, k = 3, d_value 64, LSTM cell; LSTM 64.
  * - Warehouse (IAM paper): IAM static (FNN 576→256 + LSTM 64 on the d-set); LSTM 256 after a 640 layer;
  *   FNN 256 after a 640 layer.
+ * - Any other gymnasium env (no paper): MiniGrid's small sizes, which suit small control tasks such as CartPole.
  */
 const PAPER_SIZES = {
   atari: { units: 6, k: 5, rimHidden: 85, rimCell: 'gru' as const, hidden: 512, iamHidden: 256 },
   minigrid: { units: 4, k: 3, rimHidden: 16, rimCell: 'lstm' as const, hidden: 64, iamHidden: 64 },
   warehouse: { units: 4, k: 3, rimHidden: 64, rimCell: 'lstm' as const, hidden: 256, iamHidden: 64 },
+  gym: { units: 4, k: 3, rimHidden: 16, rimCell: 'lstm' as const, hidden: 64, iamHidden: 64 },
 };
 
 /**
@@ -94,9 +99,10 @@ export function makeCore(
     case 'iam':
       if (family === 'warehouse')
         return new IAMStaticCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
-      if (family === 'minigrid')
-        // No published d-set for MiniGrid's 64-d embedding: the recurrent branch reads every feature (the
-        // IAM paper's "no input restriction" ablation), the FNN branch is one layer as wide as the embedding.
+      if (family === 'minigrid' || (family === 'gym' && numElements === 1))
+        // No published d-set for MiniGrid's 64-d embedding (nor any one-element embedding of another env):
+        // the recurrent branch reads every feature (the IAM paper's "no input restriction" ablation), the FNN
+        // branch is one layer as wide as the embedding. A Nature CNN's 49 regions take the dynamic IAM.
         return new IAMStaticCore({
           inputSize, numElements, dSet: Array.from({ length: numElements * inputSize }, (_, i) => i),
           fnnSizes: [inputSize], hiddenSize: sizes.hidden, seed,

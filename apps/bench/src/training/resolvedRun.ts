@@ -63,8 +63,8 @@ export function resolveRun(request: RunRequest): Resolution {
   if (memory !== 'rim')
     for (const flag of ['units', 'k', 'referenceQuirks'] as const)
       if (core[flag] !== undefined) throw new Error(`--${flag} applies to --memory rim only (got --memory ${memory}); remove --${flag}`);
-  if (env.family === 'minigrid' && request.stack !== undefined)
-    throw new Error(`--stack applies to Atari and the Warehouse only (MiniGrid observations are not stacked); remove --stack`);
+  if ((env.family === 'minigrid' || env.family === 'gym') && request.stack !== undefined)
+    throw new Error(`--stack applies to Atari and the Warehouse only (${env.family === 'gym' ? 'gym' : 'MiniGrid'} observations are not stacked); remove --stack`);
   if (env.family !== 'atari' && env.flicker !== 0) throw new Error(`--flicker applies to Atari only (got a ${env.family} env); remove --flicker`);
   const sizes = coreSizes(memory, env.family, core);
   if ('k' in sizes && sizes.k > sizes.units) throw new Error(`--k must be at most --units (got --k ${sizes.k}, --units ${sizes.units})`);

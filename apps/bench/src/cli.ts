@@ -8,6 +8,7 @@ import { runSpeedSuite, SPEED_SUITES, type SpeedSuiteName } from './speed/suites
 import { addTrainingCommands } from './trainingCommands.js';
 import { addCopyCommand } from './copyCommand.js';
 import { addEvaluateCommand } from './evaluateCommand.js';
+import { addRecordCommand } from './record/recordCommand.js';
 import { addStudyCommands } from './studies/studyCommands.js';
 
 function backendList(value: string): BackendName[] {
@@ -63,6 +64,7 @@ program
 addTrainingCommands(program, () => program.opts().backend);
 addCopyCommand(program, () => program.opts().backend);
 addEvaluateCommand(program, () => program.opts().backend);
+addRecordCommand(program, () => program.opts().backend);
 addStudyCommands(program, () => program.opts().backend);
 
 // Bad input found after parsing (a malformed study file, k > units) ends as one line naming the fix, not a stack

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-// Registers tfjs' gradient functions, which every backend needs for training (core-attention's registerGradients.ts).
-import '@mempo/core-attention';
+// Registers tfjs-core's gradient functions, which every backend needs for training (the core-attention README, "Gradients").
+import '@mempo/core-attention/register-gradients';
 import { chooseNativeBuild, NATIVE_PACKAGES, NO_GPU_LINE, nvidiaGpus } from './nativeBuild.js';
 import { registerWasmTrainingKernels } from './wasmKernels.js';
 

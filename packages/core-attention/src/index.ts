@@ -1,4 +1,3 @@
-import './registerGradients.js';
 import './builtinCores.js';
 export type { MemoryCore, CoreCallOptions, CoreStepResult, CoreSequenceResult, CoreConfig } from './memoryCore.js';
 export { registerCore, registeredCores, coreFromConfig, type CoreFactory } from './coreRegistry.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's Node entry registers no gradients; core-attention registers them once for every mempo package.
-import '@mempo/core-attention';
+// ppo always trains, so it registers tfjs-core's gradients itself (tfjs-core's Node entry registers none; the
+// core-attention README, "Gradients").
+import '@mempo/core-attention/register-gradients';
 
 /** Settings of {@link Adam}. */
 export interface AdamArgs {

@@ -43,7 +43,6 @@ describe('a training request is checked before anything is written (built CLI)',
 
   it.each([
     [['--memory', 'gru'], '--memory gru here, lstm in the run'],
-    [['--frames', '2048'], '--frames 2048 here, 1024 in the run'],
     [['--seed', '2'], '--seed 2 here, 1 in the run'],
     [['--hidden', '32'], '--hidden 32 here, 256 in the run'],
     [['--stack', '2'], '--stack 2 here, 1 in the run'],

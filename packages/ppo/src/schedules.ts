@@ -34,8 +34,9 @@ type ScheduledFields = Pick<PpoConfig, 'lrSchedule' | 'learningRate' | 'clipSche
  * budget gave update `done + 1` (its last value when the old run finished).
  *
  * @example
+ * // old: learningRate 5e-4 linear over 8 updates of 32 steps; next: the same over 16
  * const change = budgetChange(old, next, 8, 16, 8);
- * change.message; // 'budget 256 → 512 agent steps (8 → 16 updates): … at update 9 the learning rate jumps from 0.0001 to 0.0005 …'
+ * change.message; // 'budget 256 → 512 agent steps (8 → 16 updates), continuing after update 8: … at update 9 the learning rate jumps from 0.0000625 to 0.00025 …'
  */
 export function budgetChange(
   old: ScheduledFields & { totalSteps: number },
@@ -49,13 +50,14 @@ export function budgetChange(
   const learningRate = { before: scheduledValue(old.lrSchedule, old.learningRate, oldAt, fromUpdates), after: scheduledValue(next.lrSchedule, next.learningRate, done, toUpdates) };
   const clipEpsilon = { before: scheduledValue(old.clipSchedule, old.clipEpsilon, oldAt, fromUpdates), after: scheduledValue(next.clipSchedule, next.clipEpsilon, done, toUpdates) };
   const fmt = (v: number) => String(Number(v.toPrecision(4)));
-  const jumps: string[] = [];
-  for (const [name, v] of [['learning rate', learningRate], ['clip range', clipEpsilon]] as const)
-    if (v.before !== v.after) jumps.push(`the ${name} jumps from ${fmt(v.before)} to ${fmt(v.after)}`);
+  const moves: string[] = [];
+  for (const [name, v, schedule] of [['learning rate', learningRate, next.lrSchedule], ['clip range', clipEpsilon, next.clipSchedule]] as const)
+    if (schedule !== 'constant' || v.before !== v.after)
+      moves.push(v.before === v.after ? `the ${name} stays at ${fmt(v.after)}` : `the ${name} jumps from ${fmt(v.before)} to ${fmt(v.after)}`);
   const message =
     `budget ${old.totalSteps} → ${next.totalSteps} agent steps (${fromUpdates} → ${toUpdates} updates), continuing after update ${done}: ` +
-    (jumps.length === 0
+    (moves.length === 0
       ? 'the learning rate and clip range are constant, nothing else changes'
-      : `linear schedules now anneal to update ${toUpdates}, as in a run started with ${next.totalSteps}; at update ${done + 1} ${jumps.join(' and ')}`);
+      : `linear schedules now anneal to update ${toUpdates}, as in a run started with ${next.totalSteps}; at update ${done + 1} ${moves.join(' and ')}`);
   return { fromSteps: old.totalSteps, toSteps: next.totalSteps, fromUpdates, toUpdates, atUpdate: done + 1, learningRate, clipEpsilon, message };
 }

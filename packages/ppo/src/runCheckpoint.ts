@@ -81,9 +81,9 @@ export function snapshotRun(run: RunState, parts: RunParts): CheckpointContents 
     recentReturns: run.recentReturns,
     recentLengths: run.recentLengths,
     envState: isResumableVecEnv(env) ? env.getState() : null,
+    ...(parts.callbackState ? { callbacks: parts.callbackState() } : {}),
   };
   return { meta: { ...meta }, tensors };
-    ...(parts.callbackState ? { callbacks: parts.callbackState() } : {}),
 }
 
 /**
@@ -111,8 +111,6 @@ export async function restoreRun(saved: CheckpointContents, parts: RunParts): Pr
   try {
     for (const field of CONFIG_FIELDS) {
       if ((RESUME_FREE_FIELDS as readonly string[]).includes(field)) continue;
-      if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
-        throw new Error(
       if (field === 'totalSteps') {
         if (numUpdates(config) < meta.update)
           throw new Error(
@@ -121,6 +119,8 @@ export async function restoreRun(saved: CheckpointContents, parts: RunParts): Pr
           );
         continue;
       }
+      if (JSON.stringify(resumeValue(meta.config, field)) !== JSON.stringify(resumeValue(config, field)))
+        throw new Error(
           `cannot resume: ${field} is ${JSON.stringify(resumeValue(config, field))} but the checkpoint was written with ${JSON.stringify(resumeValue(meta.config, field))}; ` +
             'use the same config or start a new run folder',
         );

@@ -65,17 +65,17 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'));
     // Every PPO field, from its schema (ppo README, "Config"); --frames and --envs keep their names.
     for (const option of ppoOptions(defaults.preset)) command.addOption(option);
-    if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
-    if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
     // Evaluation during training, keeping best/ (README, "Evaluation during training").
     command
       .option('--eval-every <n>', 'evaluate each time the agent steps pass a multiple of N, on a separate env, keeping the best agent in best/ (default: no evaluation)', positiveInt('--eval-every'))
       .option('--eval-episodes <n>', `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})`, positiveInt('--eval-episodes'))
       .option('--eval-deterministic', 'evaluate with the most likely actions instead of sampled ones');
+    if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
+    if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
     command.action(async (flags: TrainingFlags) => {
+      const { seed = 1, engine = 'auto', totalSteps, numEnvs, ...ppo } = ppoFlagValues(flags);
       const spec: RunSpec = {
         env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0 },
-      const { seed = 1, engine = 'auto', totalSteps, numEnvs, ...ppo } = ppoFlagValues(flags);
         memory: flags.memory,
         preset: flags.preset,
         seed,
@@ -86,9 +86,9 @@ export function addTrainingCommands(program: Command, backend: () => string | un
         ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
         ...(flags.out !== undefined ? { runDir: flags.out } : {}),
         core: { units: flags.units, k: flags.k, hidden: flags.hidden },
+        ...evaluationFlags(flags),
       };
       // Everything that can be checked without a backend or an env is checked here, before either starts
-        ...evaluationFlags(flags),
       // (runTraining checks the run folder again, and the built agent against it, before it writes).
       const { run, notes } = resolveRun(spec);
       const envProblem = (await envIdProblems(family, [spec.env.id]))[spec.env.id];

@@ -56,8 +56,8 @@ export async function updateFingerprint(engineKind: EngineKind): Promise<UpdateF
       seed: tf.tensor1d([iteration, 7], 'int32'),
     });
     const out = engine.update(tensors);
-    terms.push(...out.dataSync());
-    tf.dispose([out, ...Object.values(tensors).flatMap((t) => (Array.isArray(t) ? t : [t]))]);
+    terms.push(...out.terms.dataSync());
+    tf.dispose([out.terms, ...out.memory, ...Object.values(tensors).flatMap((t) => (Array.isArray(t) ? t : [t]))]);
   }
   engine.syncModel();
   const weights = agent.getWeights();

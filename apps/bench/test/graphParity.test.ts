@@ -244,7 +244,8 @@ describe('graph engine = eager engine, per core and encoder of the bench (native
   it.each(CASES.map((c) => [c.name, c] as const))('%s: two updates, weights, Adam moments, acting', (_, c) => {
     // Dropout on in training (RIM's default 0.1) and while acting: the seeds fed decide every mask. The L = 8
     // steps run as chunks of 3, 3 and 2 (the path the Atari preset's 128 steps take as 4 chunks of 32).
-    const config = resolveConfig(FAMILY[c.family].preset, { dropoutWhileActing: true, seed: SEED, chunkLength: 3 });
+    // bpttLength = the minibatches' L: minigrid-rim's memory write-back then returns the states at L/2 = 4.
+    const config = resolveConfig(FAMILY[c.family].preset, { dropoutWhileActing: true, seed: SEED, chunkLength: 3, bpttLength: L });
     const eager = build(c, 'eager', config);
     const graph = build(c, 'graph', config);
     try {
@@ -261,12 +262,16 @@ describe('graph engine = eager engine, per core and encoder of the bench (native
       expectSameActing(c, eager, graph, rng, 'initial weights');
       for (let iteration = 1; iteration <= 2; iteration++) {
         const minibatch = randomMinibatch(c, eager.agent, rng, iteration, config.clipEpsilon);
-        const termsE = eager.engine.update(minibatch);
-        const termsG = graph.engine.update(minibatch);
+        const { terms: termsE, memory: memoryE } = eager.engine.update(minibatch);
+        const { terms: termsG, memory: memoryG } = graph.engine.update(minibatch);
         const e = termsE.dataSync();
         const g = termsG.dataSync();
-        tf.dispose([termsE, termsG, ...Object.values(minibatch).flat()]);
         UPDATE_TERMS.forEach((term, i) => expectClose(c.name, `terms ${term} (update ${iteration})`, [g[i]!], [e[i]!]));
+        // minigrid-rim writes back the states at L/2 (memoryWriteBack): both engines return the same ones.
+        expect(memoryE, `${c.name}: written-back states`).toHaveLength(config.memoryWriteBack ? eager.agent.core.stateShapes.length : 0);
+        expect(memoryG).toHaveLength(memoryE.length);
+        memoryE.forEach((m, k) => expectClose(c.name, `memory ${k} (update ${iteration})`, memoryG[k]!.dataSync(), m.dataSync()));
+        tf.dispose([termsE, termsG, ...memoryE, ...memoryG, ...Object.values(minibatch).flat()]);
       }
       // Acting reads the graph's resident weights, updated twice.
       expectSameActing(c, eager, graph, rng, 'updated weights');
@@ -327,14 +332,16 @@ describe('graph engine resources and runs', () => {
   it('keeps tf.memory().numTensors flat over graph updates, acts and values (RIM and LSTM on MiniGrid)', () => {
     for (const name of ['minigrid rim gru real-logit', 'minigrid lstm']) {
       const c = CASES.find((x) => x.name === name)!;
-      const config = resolveConfig('minigrid-rim', { dropoutWhileActing: true, seed: SEED });
+      // bpttLength = the minibatches' L, so the update also returns the written-back states (disposed below).
+      const config = resolveConfig('minigrid-rim', { dropoutWhileActing: true, seed: SEED, bpttLength: L });
       const graph = build(c, 'graph', config);
       const rng = new Rng(9);
       const counts: number[] = [];
       try {
         for (let iteration = 1; iteration <= 5; iteration++) {
           const minibatch = randomMinibatch(c, graph.agent, rng, iteration, config.clipEpsilon);
-          tf.dispose([graph.engine.update(minibatch), ...Object.values(minibatch).flat()]);
+          const { terms, memory } = graph.engine.update(minibatch);
+          tf.dispose([terms, ...memory, ...Object.values(minibatch).flat()]);
           const obs = randomObs(c, rng, [P]);
           const starts = tf.tensor1d([1, 0, 1]);
           const state = randomState(graph.agent.core, rng, P);

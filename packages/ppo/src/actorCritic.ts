@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed, maskStateAtStarts, type MemoryCore } from '@mempo/core-attention';
+import { deriveSeed, maskStateAtStarts, stopGradient, type MemoryCore } from '@mempo/core-attention';
 import type { ObsArray } from '@mempo/envs';
 import { act, obsTensor } from './acting.js';
 import type { Encoder } from './encoder.js';
@@ -103,6 +103,11 @@ export class ActorCritic {
    * encodes it on a second core while the recurrent core steps through chunk c (and, backwards, runs chunk
    * c's encoder gradient while the core goes back through chunk c − 1). With `seed` (dropout), chunk c
    * draws from its own stream, `seed + [0, 1000·c]`, so chunk 0 keeps the unchunked masks.
+   *
+   * `captureAt` (offsets in 1..L−1, ascending) also ends a chunk at each offset j and returns the core's state
+   * there, before step j and before its episode-start reset (as the rollout stores states), under a stop-gradient:
+   * `captured[i·S + k]` is state tensor k (of S) at `captureAt[i]`, `[B, ...shape]`. PPO's memory write-back
+   * (`memoryWriteBack`) stores them. The extra chunk boundaries change which stream a chunk's dropout draws from.
    */
   sequence(
     obs: tf.Tensor,
@@ -111,14 +116,22 @@ export class ActorCritic {
     training: boolean,
     seed?: tf.Tensor,
     chunkLength?: number,
-  ): { logits: tf.Tensor2D; values: tf.Tensor1D } {
+    captureAt: readonly number[] = [],
+  ): { logits: tf.Tensor2D; values: tf.Tensor1D; captured: tf.Tensor[] } {
     return tf.tidy(() => {
       const [L, B] = obs.shape as [number, number];
       const chunk = Math.min(chunkLength ?? L, L);
+      captureAt.forEach((j, i) => {
+        if (!Number.isInteger(j) || j < 1 || j >= L || (i > 0 && j <= captureAt[i - 1]!))
+          throw new Error(`captureAt must be ascending integer offsets in 1..${L - 1} (got [${captureAt.join(', ')}])`);
+      });
       const outputs: tf.Tensor[] = [];
+      const captured: tf.Tensor[] = [];
       let state = state0;
-      for (let t0 = 0, c = 0; t0 < L; t0 += chunk, c++) {
-        const n = Math.min(chunk, L - t0);
+      for (let t0 = 0, c = 0; t0 < L; c++) {
+        // The chunk ends at chunkLength steps, at the next capture offset, or at L, whichever comes first.
+        const nextCapture = captureAt.find((j) => j > t0) ?? L;
+        const n = Math.min(chunk, L - t0, nextCapture - t0);
         const part = n === L ? obs : tf.slice(obs, [t0], [n]);
         const x = this.encoder.apply(tf.reshape(part, [n * B, ...obs.shape.slice(2)])); // [n·B, N, F]
         const xs = tf.reshape(x, [n, B, ...this.encoder.outputShape]) as tf.Tensor4D;
@@ -127,9 +140,11 @@ export class ActorCritic {
         const out = this.core.sequence(xs, state, partStarts, { training, ...(partSeed ? { seed: partSeed } : {}) }); // [n, B, out]
         outputs.push(out.outputs);
         state = out.state;
+        t0 += n;
+        if (t0 === nextCapture && t0 < L) captured.push(...state.map((s) => stopGradient(s)));
       }
       const all = outputs.length === 1 ? outputs[0]! : tf.concat(outputs, 0);
-      return this.heads.apply(tf.reshape(all, [L * B, this.core.outputSize]) as tf.Tensor2D);
+      return { ...this.heads.apply(tf.reshape(all, [L * B, this.core.outputSize]) as tf.Tensor2D), captured };
     });
   }
 

@@ -4,7 +4,7 @@ import { actStep, type ActStepResult } from './acting.js';
 import type { ActorCritic } from './actorCritic.js';
 import type { Adam } from './adam.js';
 import type { EngineChoice, PpoConfig } from './config.js';
-import { minibatchUpdate, type MinibatchTensors } from './minibatchUpdate.js';
+import { minibatchUpdate, type MinibatchTensors, type UpdateResult } from './minibatchUpdate.js';
 
 /** The engine a run executes on (after resolving `auto`). */
 export type EngineKind = 'graph' | 'eager';
@@ -21,8 +21,11 @@ export interface AgentEngine {
   act(obs: tf.Tensor, starts: tf.Tensor1D, state: tf.Tensor[], seed: tf.Tensor1D): ActStepResult;
   /** V(obs) `[P]` under `state` (reset where `starts` is 1): the bootstrap value of GAE and of truncations. */
   values(obs: tf.Tensor, starts: tf.Tensor1D, state: tf.Tensor[], seed: tf.Tensor1D): tf.Tensor1D;
-  /** One optimizer step on a minibatch; returns the loss terms and gradient norm (`UPDATE_TERMS`). */
-  update(minibatch: MinibatchTensors): tf.Tensor1D;
+  /**
+   * One optimizer step on a minibatch; returns the loss terms and gradient norm (`UPDATE_TERMS`), and with
+   * `memoryWriteBack` the recomputed states to write back.
+   */
+  update(minibatch: MinibatchTensors): UpdateResult;
   /** Makes the agent's and Adam's variables hold the newest values (before checkpoints, evaluation, callbacks). */
   syncModel(): void;
   /** Compile statistics of the graph engine; null for eager. */
@@ -68,7 +71,7 @@ class EagerAgentEngine implements AgentEngine {
     return tf.tidy(() => this.agent.step(obs, state, starts, this.config.dropoutWhileActing, seed).values);
   }
 
-  update(minibatch: MinibatchTensors): tf.Tensor1D {
+  update(minibatch: MinibatchTensors): UpdateResult {
     return minibatchUpdate(this.agent, this.adam, minibatch, this.config);
   }
 
@@ -103,7 +106,8 @@ class GraphAgentEngine implements AgentEngine {
     this.updateGraph = this.program.compile('update', (...inputs) => {
       const fields = Object.fromEntries(MINIBATCH_FIELDS.map((name, i) => [name, inputs[i]!]));
       const state0 = inputs.slice(MINIBATCH_FIELDS.length);
-      return [minibatchUpdate(agent, adam, { ...fields, state0 } as unknown as MinibatchTensors, config)];
+      const { terms, memory } = minibatchUpdate(agent, adam, { ...fields, state0 } as unknown as MinibatchTensors, config);
+      return [terms, ...memory];
     });
   }
 
@@ -127,8 +131,9 @@ class GraphAgentEngine implements AgentEngine {
     return this.valuesGraph.call([obs, starts, seed, ...state])[0] as tf.Tensor1D;
   }
 
-  update(minibatch: MinibatchTensors): tf.Tensor1D {
-    return this.updateGraph.call([...MINIBATCH_FIELDS.map((name) => minibatch[name]), ...minibatch.state0])[0] as tf.Tensor1D;
+  update(minibatch: MinibatchTensors): UpdateResult {
+    const [terms, ...memory] = this.updateGraph.call([...MINIBATCH_FIELDS.map((name) => minibatch[name]), ...minibatch.state0]);
+    return { terms: terms as tf.Tensor1D, memory };
   }
 
   syncModel(): void {

@@ -69,7 +69,6 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
       },
     },
     knownDifferences: [
-      "torch-ac writes the memories computed during an update back into the batch (`exps.memory[inds + i + 1] = memory.detach()`), so later epochs start from refreshed states; ours start from the states stored while acting (also on the half-shifted passes of `sequenceShift`).",
       "The reference model.py passes c := h into its RIM at every step (`hidden[1] = hidden[0]`): the RIM core's referenceQuirks.cellFromHidden, set per study, not by this preset.",
     ],
   },

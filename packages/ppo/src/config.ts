@@ -41,6 +41,19 @@ export interface PpoConfig {
    * last minibatch may be smaller than `seqsPerBatch`.
    */
   sequenceShift: SequenceShift;
+  /**
+   * Optional. torch-ac's memory write-back (`algos/ppo.py`, `PPOAlgo.update_parameters`: for each step
+   * i < recurrence − 1 of a minibatch's sequences, `exps.memory[inds + i + 1] = memory.detach()`): after each
+   * minibatch, the core states its forward pass computed (with the weights before its step, stop-gradient)
+   * replace the stored ones, so later minibatches and passes start from refreshed states instead of those
+   * stored while acting. Only the states where a sequence can start are kept (`writeBackOffsets`: the middle
+   * of each sequence under `sequenceShift: 'half-on-odd-epochs'`, so the shifted passes start from states
+   * the previous pass computed, and the next unshifted pass from states the shifted one computed; without the
+   * shift no stored state is read again and it changes nothing). It ends the update's core chunks there, so
+   * dropout draws differ from a run without it. They live in one update's rollout buffer: nothing crosses a
+   * checkpoint. Configs written before the field existed (without it) ran off.
+   */
+  memoryWriteBack: boolean;
   /** Sequences per minibatch; P·T/L sequences must be a multiple of it. One optimizer step per minibatch. */
   seqsPerBatch: number;
   /**

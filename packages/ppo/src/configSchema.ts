@@ -83,6 +83,7 @@ export const PPO_FIELD_SCHEMAS = {
   bpttLength: count('L: BPTT length; must divide numSteps'),
   epochs: count('passes over the rollout per update'),
   sequenceShift: enumField(['none', 'half-on-odd-epochs'], "where sequences start: 'half-on-odd-epochs' starts them L/2 later on odd passes (torch-ac)"),
+  memoryWriteBack: booleanField('write the core states each minibatch recomputes back where later sequences start (torch-ac)'),
   seqsPerBatch: count('sequences per minibatch; must divide numEnvs·numSteps/bpttLength'),
   chunkLength: count('steps per chunk the update runs encoder and core in'),
   learningRate: positive('Adam learning rate at the start of the run'),

@@ -3,6 +3,7 @@ import type { ActorCritic } from './actorCritic.js';
 import type { Adam } from './adam.js';
 import type { PpoConfig } from './config.js';
 import { ppoLoss } from './loss.js';
+import { writeBackOffsets } from './memoryWriteBack.js';
 import type { MinibatchArrays } from './minibatches.js';
 import type { RolloutBuffer } from './rolloutBuffer.js';
 
@@ -39,18 +40,34 @@ export const UPDATE_TERMS = [
   'losses/grad_norm',
 ] as const;
 
+/** What {@link minibatchUpdate} returns; every tensor belongs to the caller. */
+export interface UpdateResult {
+  /** `[6]`: the loss terms and the gradient norm before clipping, named by {@link UPDATE_TERMS}. */
+  terms: tf.Tensor1D;
+  /**
+   * With `memoryWriteBack`, the core's states this minibatch's forward pass reached at the offsets of
+   * {@link writeBackOffsets}, computed with the weights before this step (as torch-ac's), offset-major
+   * (`memory[i·S + k]`: state tensor k at offset i, `[B, ...shape]`); empty otherwise.
+   */
+  memory: tf.Tensor[];
+}
+
 /**
  * One PPO optimizer step on one minibatch, as tensor math only so that it runs eagerly or compiled into one
  * graph: encoder, core `sequence`, heads and the loss under the gradient tape, then global-norm clipping and
- * Adam (which assign the agent's and the optimizer's variables). Returns `[6]`: the loss terms and the
- * gradient norm before clipping, named by {@link UPDATE_TERMS}.
+ * Adam (which assign the agent's and the optimizer's variables). Returns the loss terms and gradient norm,
+ * and the states to write back (`memoryWriteBack`).
  */
-export function minibatchUpdate(agent: ActorCritic, adam: Adam, mb: MinibatchTensors, config: PpoConfig): tf.Tensor1D {
+export function minibatchUpdate(agent: ActorCritic, adam: Adam, mb: MinibatchTensors, config: PpoConfig): UpdateResult {
   let terms: tf.Tensor1D | undefined;
+  let memory: tf.Tensor[] = [];
+  const captureAt = writeBackOffsets(config);
   const result = tf.tidy(() => {
     const gradNorm = adam.step(
       () => {
-        const { logits, values } = agent.sequence(mb.obs, mb.state0, mb.starts, true, mb.seed, config.chunkLength);
+        const { logits, values, captured } = agent.sequence(mb.obs, mb.state0, mb.starts, true, mb.seed, config.chunkLength, captureAt);
+        // Kept past the gradient tape's scope, like the terms: they leave the update as values.
+        memory = captured.map((s) => tf.keep(s));
         const loss = ppoLoss(
           { logits, values, actions: mb.actions, oldLogProbs: mb.oldLogProbs, oldValues: mb.oldValues, advantages: mb.advantages, returns: mb.returns },
           { ...config, clipEpsilon: mb.clipEpsilon },
@@ -64,7 +81,7 @@ export function minibatchUpdate(agent: ActorCritic, adam: Adam, mb: MinibatchTen
     return tf.concat([terms!, tf.reshape(gradNorm, [1])]) as tf.Tensor1D;
   });
   terms?.dispose();
-  return result;
+  return { terms: result, memory };
 }
 
 /** A gathered minibatch as the tensors {@link minibatchUpdate} takes (the scalars and seed given per step). */

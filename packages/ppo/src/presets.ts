@@ -16,6 +16,7 @@ const shared = {
   statsWindow: 100,
   engine: 'auto',
   sequenceShift: 'none',
+  memoryWriteBack: false,
 } as const;
 
 /**
@@ -39,6 +40,9 @@ export const PRESETS = {
     // torch-ac ppo.py _get_batches_starting_indexes: `if self.batch_num % 2 == 1:` drops the starts whose
     // sequence would cross the end of a process's frames and adds `self.recurrence // 2` to the others.
     sequenceShift: 'half-on-odd-epochs',
+    // torch-ac ppo.py update_parameters: `exps.memory[inds + i + 1] = memory.detach()` after each step i <
+    // recurrence − 1, so the (shifted) sequences of later minibatches and epochs start from refreshed states.
+    memoryWriteBack: true,
     epochs: 4,
     seqsPerBatch: 8,
     learningRate: 1e-4,

@@ -51,6 +51,8 @@ export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown 
   if (field === 'updateRounding') return config.updateRounding ?? 'floor';
   // Checkpoints written before sequenceShift existed started every sequence at a multiple of bpttLength.
   if (field === 'sequenceShift') return config.sequenceShift ?? 'none';
+  // Checkpoints written before memoryWriteBack existed ran without it.
+  if (field === 'memoryWriteBack') return config.memoryWriteBack ?? false;
   // Checkpoints written before gaeHorizon existed ran GAE over the whole rollout.
   if (field === 'gaeHorizon') return config.gaeHorizon ?? null;
   if (field !== 'chunkLength') return config[field];

@@ -12,13 +12,14 @@ import { createAgentEngine, resolveEngine, type AgentEngine, type EngineKind } f
 import { computeGae, explainedVariance, normalizeInPlace } from './advantages.js';
 import { assertFiniteTerms, assertFiniteWeights } from './divergence.js';
 import { writeJsonAtomic } from './atomicWrite.js';
-import { callbackList, type TrainCallbackList, type TrainCallbacks } from './callbacks.js';
+import { callbackList, type TrainCallbackList } from './callbacks.js';
 import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './checkpoint.js';
 import { numUpdates, validateConfig, type PpoConfig } from './config.js';
 import type { Encoder } from './encoder.js';
 import type { HeadsSpec } from './heads.js';
 import { summarize } from './evaluate.js';
 import { epochMinibatches, gatherMinibatch, isShiftedPass, sequenceRefs, type MinibatchArrays } from './minibatches.js';
+import { writeBackMemory, writeBackOffsets } from './memoryWriteBack.js';
 import { minibatchTensors, UPDATE_TERMS } from './minibatchUpdate.js';
 import { ProgressCsv, type Metrics, type ScalarWriter } from './progressCsv.js';
 import { Rng } from './rng.js';
@@ -54,7 +55,7 @@ export interface TrainOptions {
   resume?: boolean;
   /** TensorBoard or any other scalar sink (same names as progress.csv). */
   scalarWriter?: ScalarWriter;
-  /** Hooks into the loop, one or several ({@link TrainCallbacks}): evaluation (`EvalCallback`), a progress display, early stopping. */
+  /** Hooks into the loop, one or several (`TrainCallbacks`, callbacks.ts): evaluation (`EvalCallback`), a progress display, early stopping. */
   callbacks?: TrainCallbackList;
   /** Receives one-line warnings (a damaged checkpoint passed over, a stale temporary folder removed). Default `console.warn`. */
   warn?: (line: string) => void;
@@ -339,9 +340,10 @@ async function freshRun(config: PpoConfig, env: VecEnv, core: MemoryCore): Promi
 /**
  * `epochs` passes of shuffled recurrent minibatches, one Adam step each; returns the mean loss terms over the
  * minibatches (a shifted pass's smaller last one counts as one). The terms stay on the device until the end
- * (one readback per update); the minibatch arrays are reused per minibatch size.
+ * (one readback per update); the minibatch arrays are reused per minibatch size. With `memoryWriteBack`, each
+ * minibatch's recomputed states are written into `buffer` before the next one is gathered (torch-ac's order).
  */
-function learn(
+export function learn(
   engine: AgentEngine,
   adam: Adam,
   buffer: RolloutBuffer,
@@ -357,6 +359,7 @@ function learn(
 ): Metrics {
   const L = config.bpttLength;
   const shifted = { length: L, numSteps: config.numSteps };
+  const writeBack = writeBackOffsets(config);
   let sums: tf.Tensor1D | null = null;
   let steps = 0;
   const lr = tf.scalar(learningRate);
@@ -372,8 +375,10 @@ function learn(
       const iteration = tf.scalar(adam.iterations);
       const seed = seedTensor(rng);
       const tensors = minibatchTensors(mb, buffer, { learningRate: lr, clipEpsilon: clip, iteration, seed });
-      const terms = engine.update(tensors);
+      const { terms, memory } = engine.update(tensors);
       tf.dispose([...Object.values(tensors).flat().filter((t) => t !== lr && t !== clip)]);
+      if (memory.length > 0) writeBackMemory(buffer, batch, writeBack, memory);
+      tf.dispose(memory);
       const next: tf.Tensor1D = sums ? tf.add(sums, terms) : terms;
       if (sums) tf.dispose([sums, terms]);
       sums = next;

@@ -41,17 +41,27 @@ describe('EvalCallback', () => {
   const straightDir = tempDir();
   const weightsAt = new Map<number, Record<string, Float32Array>>();
 
-  it('evaluates when the steps pass a multiple of every, logs eval/ scalars and keeps the best agent in best/', async () => {
+  it('evaluates when the steps pass a multiple of every, logs eval/ scalars, keeps the best agent in best/ and leaks no tensors', async () => {
     const scalars: [string, number][] = [];
+    const counts: number[] = [];
     const { agent } = await train({
       config, ...parts(), runDir: straightDir,
       scalarWriter: { scalar: (name, _value, step) => void (name.startsWith('eval/') && scalars.push([name, step])) },
       callbacks: [
         evalCallback(),
-        { onUpdate: (m, a) => void weightsAt.set(m.update!, Object.fromEntries(Object.entries(a.getWeights()).map(([n, w]) => [n, tf.tidy(() => w.dataSync() as Float32Array)]))) },
+        {
+          onUpdate: (m, a) => {
+            const weights = a.getWeights();
+            weightsAt.set(m.update!, Object.fromEntries(Object.entries(weights).map(([n, w]) => [n, w.dataSync() as Float32Array])));
+            tf.dispose(Object.values(weights));
+            counts.push(tf.memory().numTensors);
+          },
+        },
       ],
     });
     agent.dispose();
+    // Updates with an evaluation (and a best/ write) leave as many tensors as those without.
+    expect(new Set(counts).size, `tensor counts per update: ${counts.join(' ')}`).toBe(1);
     const rows = readRows(straightDir);
     expect(rows.map((r) => [r.update, r.global_step, r.seed])).toEqual([[2, 64, 502], [3, 96, 504], [5, 160, 506], [6, 192, 508]]);
     expect(rows.every((r) => r.episodes === 6 && r.deterministic === false)).toBe(true);

@@ -109,7 +109,8 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
     // 5 units × (1 input + null) heatmap cells; 0.7 is drawn with the fixed scale's colour, not a fitted one.
     expect(rim.match(/height="18" fill="#/g)).toHaveLength(10);
     const iam = panelSvg({ ...base, memory: 'iam', iamAttention: [Array.from({ length: 49 }, (_, i) => i / 48)] }, 0).svg;
-    expect(iam).toContain('IAM influence attention over 49 regions');
+    expect(iam).toContain('IAM attention, 49 regions (scale 0–1)');
+    expect(iam).toContain('max 1.000, uniform 1/N = 0.020');
     expect(iam.match(/width="12.00" height="12" fill="#/g)).toHaveLength(49);
   });
 

@@ -62,7 +62,8 @@ function text(x: number, y: number, content: string, attrs = ''): string {
 /** A grid of probability cells `[rows][cols]` on the fixed [0, 1] scale, at (x, y); returns the SVG and its height. */
 function heatmap(x: number, y: number, values: number[][], cellW: number, cellH: number): { svg: string; height: number } {
   const cells = values.flatMap((row, r) =>
-    row.map((v, c) => `<rect x="${(x + c * cellW).toFixed(2)}" y="${y + r * cellH}" width="${cellW.toFixed(2)}" height="${cellH}" fill="${probabilityColour(v)}"/>`),
+    // A thin white edge keeps neighbouring cells of similar value apart.
+    row.map((v, c) => `<rect x="${(x + c * cellW).toFixed(2)}" y="${y + r * cellH}" width="${cellW.toFixed(2)}" height="${cellH}" fill="${probabilityColour(v)}" stroke="#fff" stroke-width="0.5"/>`),
   );
   const width = (values[0]?.length ?? 0) * cellW;
   const frame = `<rect x="${x}" y="${y}" width="${width.toFixed(2)}" height="${values.length * cellH}" fill="none" stroke="#888" stroke-width="0.5"/>`;
@@ -112,7 +113,7 @@ function rimSection(rim: RimPanelData, y0: number): { svg: string; height: numbe
   });
   y += cell + 8;
   const cols = rim.attention[0]?.length ?? 1;
-  parts.push(text(PAD, y + 12, `input attention (${cols - 1} input${cols === 2 ? '' : 's'} + null ∅), scale 0–1`, 'fill="#555"'));
+  parts.push(text(PAD, y + 12, `input attention: ${cols - 1} input${cols === 2 ? '' : 's'} + null ∅ (scale 0–1)`, 'fill="#555"'));
   y += 18;
   const cellW = Math.min(40, (INNER - 16) / cols);
   const cellH = Math.max(8, Math.min(18, Math.floor(90 / U)));
@@ -129,7 +130,12 @@ function iamSection(alpha: number[][], y0: number): { svg: string; height: numbe
   const parts: string[] = [];
   let y = y0;
   const N = alpha[0]?.length ?? 0;
-  parts.push(text(PAD, y + 12, `IAM influence attention over ${N} regions, scale 0–1`, 'fill="#555"'));
+  // The scale stays [0, 1] (a fitted one makes noise look like structure); the largest weight and the uniform
+  // level 1/N are printed, so a near-uniform map reads as such.
+  const largest = Math.max(...alpha.flat());
+  parts.push(text(PAD, y + 12, `IAM attention, ${N} regions (scale 0–1)`, 'fill="#555"'));
+  y += 16;
+  parts.push(text(PAD, y + 12, `max ${largest.toFixed(3)}, uniform 1/N = ${(1 / N).toFixed(3)}`, 'fill="#555" font-size="11"'));
   y += 18;
   const side = Math.round(Math.sqrt(N));
   let x = PAD;

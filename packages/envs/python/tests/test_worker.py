@@ -66,6 +66,22 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(replies[4][0]["error"], "bench needs a non-negative integer seed (got None)")
         self.assertEqual(replies[5][0]["error"], "actions must be in 0..6")
 
+    def test_render_draws_the_whole_minigrid_grid(self):
+        make = {"id": 1, "op": "make", "family": "minigrid", "envId": "MiniGrid-Empty-5x5-v0", "numEnvs": 2}
+        code, replies = run([
+            (make, {}),
+            ({"id": 2, "op": "reset", "seed": 0}, {}),
+            ({"id": 3, "op": "render", "env": 1, "tileSize": 16}, {}),
+            ({"id": 4, "op": "render", "env": 2}, {}),
+            ({"id": 5, "op": "render", "env": 0, "tileSize": 3}, {}),
+        ])
+        self.assertEqual(code, 0)
+        rgb = replies[2][1]["rgb"]
+        # 5×5 cells (walls included) at 16 px per cell.
+        self.assertEqual((rgb.shape, rgb.dtype), ((80, 80, 3), np.uint8))
+        self.assertEqual(replies[3][0]["error"], "render env must be an integer in 0..1 (got 2)")
+        self.assertEqual(replies[4][0]["error"], "render tileSize must be an integer in 4..128 (got 3)")
+
     def test_ping_answers_before_make(self):
         _, replies = run([({"id": 1, "op": "ping"}, {})])
         self.assertEqual(replies[0][0], {"ok": True, "id": 1, "arrays": []})

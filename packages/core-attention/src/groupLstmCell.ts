@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GatedCellBase } from './gatedCellBase.js';
+import { splitGates } from './gateOrder.js';
 import type { LSTMState } from './lstmCell.js';
 import { requireShape } from './validation.js';
 
@@ -67,9 +68,9 @@ export class GroupLSTMCell extends GatedCellBase {
    */
   gates<T extends tf.Tensor>(z: tf.Tensor, c: T): LSTMState<T> {
     return tf.tidy(() => {
-      const [i, f, g, o] = tf.split(z, 4, -1);
-      const cNew = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
-      const h = tf.mul(tf.sigmoid(o!), tf.tanh(cNew));
+      const { i, f, g, o } = splitGates(z);
+      const cNew = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+      const h = tf.mul(tf.sigmoid(o), tf.tanh(cNew));
       return { h: h as T, c: cNew as T };
     });
   }

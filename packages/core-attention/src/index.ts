@@ -10,6 +10,7 @@ export { assignWeights, prefixNames, snapshotWeights, type NamedVariables } from
 export { WeightedModule } from './weightedModule.js';
 export type { FlatCoreArgs } from './flatCoreArgs.js';
 export { GatedCellBase, type GatedCellSizes } from './gatedCellBase.js';
+export { LSTM_GATE_ORDER, splitGates, reorderGateBlocks, type LSTMGate, type LSTMGateOrder } from './gateOrder.js';
 export { LSTMCell, type LSTMCellArgs, type LSTMState } from './lstmCell.js';
 export { GRUCell, type GRUCellArgs } from './gruCell.js';
 export { LSTMCore } from './lstmCore.js';

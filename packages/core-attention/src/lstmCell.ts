@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GatedCellBase } from './gatedCellBase.js';
+import { splitGates } from './gateOrder.js';
 import { requireShape } from './validation.js';
 
 /** Arguments of {@link LSTMCell}. */
@@ -50,7 +51,7 @@ export class LSTMCell extends GatedCellBase {
   stepProjected(xProj: tf.Tensor2D, state: LSTMState): LSTMState {
     return tf.tidy(() => {
       const z = tf.add(xProj, tf.matMul(state.h, this.recurrentKernel)); // [B, 4H]
-      const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const { i, f, g, o } = splitGates(z);
       const c = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
       const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
       return { h: h as tf.Tensor2D, c: c as tf.Tensor2D };

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LSTM_GATE_ORDER, reorderGateBlocks, type LSTMGateOrder } from '@mempo/core-attention';
 import type { RIMCellKind } from './rimCell.js';
+
+/** The gate order of the reference's GroupLSTMCell (`RIM.py`): i, f, o, then the candidate g. */
+const REFERENCE_LSTM_GATE_ORDER: LSTMGateOrder = ['i', 'f', 'o', 'g'];
 
 /**
  * Converts the parameters of the PyTorch reference `RIMCell` (dido1998/Recurrent-Independent-Mechanisms,
@@ -34,11 +38,7 @@ export function weightsFromReferenceRIMCell(
     const i2h = get(cell === 'lstm' ? 'rnn.i2h.w' : 'rnn.x2h.w');
     const h2h = get('rnn.h2h.w');
     const [U, , gatesH] = h2h.shape as [number, number, number];
-    const toOurGates = (w: tf.Tensor) => {
-      if (cell === 'gru') return tf.clone(w);
-      const [i, f, o, g] = tf.split(w, 4, 2);
-      return tf.concat([i!, f!, g!, o!], 2);
-    };
+    const toOurGates = (w: tf.Tensor) => (cell === 'gru' ? tf.clone(w) : reorderGateBlocks(w, REFERENCE_LSTM_GATE_ORDER, LSTM_GATE_ORDER));
     const out: Record<string, tf.Tensor> = {
       'inputKey.kernel': tf.transpose(get('key.weight')),
       'inputKey.bias': tf.clone(get('key.bias')),

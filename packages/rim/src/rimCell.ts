@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Dense,
-  blockGradient,
   deriveSeed,
   dropoutScale,
   GroupGRUCell,
@@ -20,18 +19,18 @@ import {
   type NamedVariables,
 } from '@mempo/core-attention';
 import { SequenceLinear } from './sequenceLinear.js';
-import { rankMask } from './topKMask.js';
-
-/** `fn(x)` as one op with a zero gradient: for tensors derived from the (gradient-free) active mask. */
-function constantOf(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const input = args[0] as tf.Tensor;
-    // Only the shape is kept for the backward pass: the input itself may be disposed by then.
-    const shape = input.shape;
-    return { value: fn(input), gradFunc: () => tf.zeros(shape) };
-  });
-  return op(x);
-}
+import {
+  appendNullElement,
+  communication,
+  competition,
+  gruDynamics,
+  inputAttention,
+  lstmDynamics,
+  maskedRead,
+  maskedUpdate,
+  toFusedGateOrder,
+  unitMajorMask,
+} from './rimStep.js';
 
 /** The independent dynamics of each unit. */
 export type RIMCellKind = 'lstm' | 'gru';
@@ -356,10 +355,8 @@ export class RIMCell {
    * product gives the head-averaged logit, values `[T, B, N+1, dv]` averaged over heads.
    */
   private projectInput(xs: tf.Tensor4D): { keys: tf.Tensor4D; values: tf.Tensor4D } {
-    const [T, B] = xs.shape;
-    const { numInputHeads: hi, inputKeySize: dk, inputValueSize: dv, inputSize: D } = this.a;
-    // The null element is an all-zero row, so its key and value are the projections' biases.
-    const withNull = tf.concat([tf.cast(xs, 'float32'), tf.zeros([T, B, 1, D])], 2); // [T, B, N+1, D]
+    const { numInputHeads: hi, inputKeySize: dk, inputValueSize: dv } = this.a;
+    const withNull = appendNullElement(xs); // [T, B, N+1, D]
     // mean over heads of q_h·k_h / √dk = (q·k) / (h·√dk): scaling the keys once saves splitting heads.
     const keys = tf.mul(this.inputKey.apply(withNull), 1 / (hi * Math.sqrt(dk))) as tf.Tensor4D;
     const rawValues = this.inputValue.apply(withNull); // [T, B, N+1, h·dv]
@@ -372,12 +369,9 @@ export class RIMCell {
     const { units: U, commKeySize: ck } = this.a;
     const cell = this.cell;
     const index = tf.range(0, U, 1, 'int32');
-    // LSTM gates reordered i, f, g, o → i, f, o, g once per sequence, so each step applies one sigmoid to a
-    // contiguous 3H block (fewer ops, forward and backward); the GRU keeps r, z, n.
-    const gates = cell instanceof GroupLSTMCell ? (w: tf.Tensor) => {
-      const [i, f, g, o] = tf.split(w, 4, -1);
-      return tf.concat([i!, f!, o!, g!], -1);
-    } : (w: tf.Tensor) => w;
+    // LSTM gates reordered to rimStep's FUSED_LSTM_GATE_ORDER once per sequence, so each step applies one
+    // sigmoid to a contiguous 3H block (fewer ops, forward and backward); the GRU keeps r, z, n.
+    const gates = cell instanceof GroupLSTMCell ? toFusedGateOrder : (w: tf.Tensor) => w;
     return {
       hWeight: tf.concat([this.inputQuery.kernel, gates(cell.recurrentKernel)], 2) as tf.Tensor3D,
       commWeight: tf.concat(
@@ -419,7 +413,8 @@ export class RIMCell {
   }
 
   /**
-   * Steps 2–8 on unit-major state: keys `[B, N+1, h·dk]` (pre-scaled), values `[B, N+1, dv]`, h and c
+   * Steps 2–8 on unit-major state, composed from rimStep's named parts (input attention, competition, masked
+   * read, dynamics, communication, masked update): keys `[B, N+1, h·dk]` (pre-scaled), values `[B, N+1, dv]`, h and c
    * `[U, B, H]`; dropout scales (training only) `[B, U, N+1]` and `[B, hc, U, U]`.
    */
   private unitMajorStep(
@@ -435,55 +430,18 @@ export class RIMCell {
     const { units: U, hiddenSize: H, k, numCommHeads: hc, commKeySize: ck } = this.a;
     const B = h.shape[1];
     const dq = this.a.numInputHeads * this.a.inputKeySize;
-    // Step 2: one matmul gives both the input queries and the cell's recurrent pre-activations.
+    // One matmul gives both the input queries and the cell's recurrent pre-activations.
     const [qU, recU] = tf.split(maps.hMap(h), [dq, p.hWeight.shape[2] - dq], 2); // [U, B, ·]
-    const logits = tf.matMul(tf.transpose(qU!, [1, 0, 2]), keys, false, true) as tf.Tensor3D; // [B, U, N+1]
-    const probs = tf.softmax(logits) as tf.Tensor3D;
-    // Step 3: competition.
-    const n = logits.shape[2] - 1; // index of the null element
-    const scores =
-      this.a.selection === 'null-attention'
-        ? tf.neg(tf.slice(probs, [0, 0, n], [-1, -1, 1])) // ranks like 1 − P(null)
-        : tf.max(tf.slice(logits, [0, 0, 0], [-1, -1, n]), 2, true);
-    const mask = rankMask(scores as tf.Tensor3D, k, p.lowerIndex); // [B, U]
-    // Step 4: inactive units read an exact zero vector.
-    const read = tf.mul(tf.matMul(inputDrop ? tf.mul(probs, inputDrop) : probs, values as tf.Tensor3D), tf.expandDims(mask, 2));
-    const readU = tf.transpose(read, [1, 0, 2]) as tf.Tensor3D; // [U, B, dv]
-    // Step 5: every unit runs its own dynamics.
-    const zx = maps.inputMap(readU);
-    let hNew: tf.Tensor3D;
-    let cNew: tf.Tensor3D | null = null;
-    if (this.cell instanceof GroupLSTMCell) {
-      // Gate blocks i, f, o, g (see prepare): one sigmoid for i, f, o.
-      const [ifo, g] = tf.split(tf.add(zx, recU!), [3 * H, H], 2);
-      const [i, f, o] = tf.split(tf.sigmoid(ifo!), 3, 2);
-      cNew = tf.add(tf.mul(f!, c!), tf.mul(i!, tf.tanh(g!))) as tf.Tensor3D;
-      hNew = tf.mul(o!, tf.tanh(cNew)) as tf.Tensor3D;
-    } else {
-      hNew = (this.cell as GroupGRUCell).gates(zx, p.recurrentBias ? tf.add(recU!, p.recurrentBias) : recU!, h);
-    }
-    // Unit-major views of the mask, made as constants (zero-gradient ops): the mask carries no gradient, and
-    // leaving these reshapes on the tape would cost a slice per hidden unit in tf.where's backward pass.
-    const maskU = constantOf(mask, (m) => tf.reshape(tf.transpose(m), [U, B, 1])); // [U, B, 1]
-    const active = constantOf(mask, (m) => tf.cast(tf.broadcastTo(tf.reshape(tf.transpose(m), [U, B, 1]), [U, B, H]), 'bool'));
-    // Step 6 (blocked gradient): communication sees inactive units' fresh h̃ but sends them no gradient.
-    const hBlocked = blockGradient(hNew, maskU);
-    // Step 7: communication (query/key/value of all units in one matmul).
-    const [cq, ckT, cv] = tf.split(maps.commMap(hBlocked), [hc * ck, hc * ck, hc * H], 2);
-    const heads = (x: tf.Tensor, d: number) => tf.transpose(tf.reshape(x, [U, B, hc, d]), [1, 2, 0, 3]); // [B, hc, U, d]
-    const commProbs = tf.softmax(tf.matMul(heads(cq!, ck), heads(ckT!, ck), false, true)); // [B, hc, U, U]
-    // The spec's query-axis mask (inactive units read nothing) is not applied here: step 8 replaces every
-    // inactive unit's row by its old h, so those rows are discarded, in value and in gradient, either way.
-    const ctx = tf.matMul(commDrop ? tf.mul(commProbs, commDrop) : commProbs, heads(cv!, H)); // [B, hc, U, H]
-    const merged = tf.reshape(tf.transpose(ctx, [2, 0, 1, 3]), [U, B, hc * H]);
-    const hComm = tf.add(maps.outputMap(merged as tf.Tensor3D), hBlocked);
-    // Step 8: inactive units keep h and c bit-exactly (a select, not an arithmetic blend).
-    return {
-      h: tf.where(active, hComm, h) as tf.Tensor3D,
-      c: cNew ? (tf.where(active, cNew, c!) as tf.Tensor3D) : null,
-      mask,
-      probs,
-    };
+    const { logits, probs } = inputAttention(qU as tf.Tensor3D, keys);
+    const mask = competition(logits, probs, this.a.selection, k, p.lowerIndex); // [B, U]
+    const zx = maps.inputMap(maskedRead(probs, values, mask, inputDrop));
+    const next =
+      this.cell instanceof GroupLSTMCell
+        ? lstmDynamics(zx, recU!, c!, H)
+        : { h: gruDynamics(this.cell as GroupGRUCell, zx, recU!, p.recurrentBias, h), c: null };
+    const { maskU, active } = unitMajorMask(mask, H);
+    const hComm = communication(next.h, maskU, { units: U, batch: B, hiddenSize: H, heads: hc, keySize: ck, ...maps }, commDrop);
+    return { ...maskedUpdate(active, hComm, h, next.c, c), mask, probs };
   }
 
   /** Variables by their documented names. */

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GifReader } from 'omggif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../src/backend.js';
-import { MINIGRID_ACTIONS } from '../src/record/envFrames.js';
+import { WAREHOUSE_OBS_SIZE, robotObsIndex, shelfObsIndex } from '@mempo/envs';
+import { MINIGRID_ACTIONS, drawVector, drawWarehouse, type RgbImage } from '../src/record/envFrames.js';
 import { PANEL_WIDTH, panelSvg, type PanelData } from '../src/record/framePanel.js';
 import { recordRun } from '../src/record/recordRun.js';
 import { runTraining } from '../src/training/runTraining.js';
@@ -20,6 +21,9 @@ function decodeGif(path: string): { frames: number; width: number; height: numbe
   const delays = Array.from({ length: reader.numFrames() }, (_, i) => reader.frameInfo(i).delay);
   return { frames: reader.numFrames(), width: reader.width, height: reader.height, delays };
 }
+
+/** The colour of pixel (x, y). */
+const pixel = (image: RgbImage, x: number, y: number) => Array.from(image.rgb.subarray(3 * (y * image.width + x), 3 * (y * image.width + x) + 3));
 
 /** The panels of steps (end cards excluded). */
 const stepPanels = (panels: PanelData[]) => panels.filter((p) => p.ended === undefined);
@@ -112,6 +116,26 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
     expect(iam).toContain('IAM attention, 49 regions (scale 0–1)');
     expect(iam).toContain('max 1.000, uniform 1/N = 0.020');
     expect(iam.match(/width="12.00" height="12" fill="#/g)).toHaveLength(49);
+  });
+
+  it('draws the Warehouse from its observation and a vector observation as bars', () => {
+    const obs = new Float32Array(WAREHOUSE_OBS_SIZE);
+    obs[robotObsIndex(3, 2)] = 1;
+    obs[shelfObsIndex(0, 4)] = 1;
+    const image = drawWarehouse(obs);
+    expect([image.width, image.height]).toEqual([224, 224]);
+    // Cell centres (32 px cells): the robot blue, the item orange, an empty shelf and the floor their colours.
+    expect(pixel(image, 2 * 32 + 16, 3 * 32 + 16)).toEqual([31, 119, 180]);
+    expect(pixel(image, 4 * 32 + 16, 16)).toEqual([230, 120, 20]);
+    expect(pixel(image, 5 * 32 + 16, 16)).toEqual([200, 184, 154]);
+    expect(pixel(image, 3 * 32 + 16, 3 * 32 + 16)).toEqual([238, 238, 238]);
+    // CartPole-like [4] vector: 64 px per entry, bars up for positive and down for negative values.
+    const bars = drawVector(Float32Array.of(0.5, -2, 0, 1));
+    expect([bars.width, bars.height]).toEqual([256, 256]);
+    expect(pixel(bars, 32, 100)).toEqual([31, 119, 180]); // 0.5 of the largest magnitude 2 reaches 128 − 30
+    expect(pixel(bars, 32, 90)).toEqual([255, 255, 255]);
+    expect(pixel(bars, 96, 240)).toEqual([31, 119, 180]); // −2: the full bar (120 px) below the middle
+    expect(pixel(bars, 96, 100)).toEqual([255, 255, 255]);
   });
 
   it('refuses a folder that is not a run and a run without a checkpoint, naming the fix', async () => {

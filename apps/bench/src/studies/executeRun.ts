@@ -85,6 +85,7 @@ export async function executeRun(
     ...(plan.numEnvs !== undefined ? { numEnvs: plan.numEnvs } : {}),
     ...(plan.stack !== undefined ? { stack: plan.stack } : {}),
     ...(plan.ppo !== undefined ? { ppo: plan.ppo } : {}),
+    ...(plan.agent !== undefined ? { agent: plan.agent } : {}),
     core: plan.core,
     runDir: plan.runDir,
     ...(signal ? { signal } : {}),

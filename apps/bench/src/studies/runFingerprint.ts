@@ -13,7 +13,7 @@ export interface ResolvedPlan {
 }
 
 /** The fields of a plan that decide its results (a plan's label, folder and engine do not). */
-export type PlanSettings = Pick<PlannedRun, 'train' | 'memory' | 'core' | 'stack' | 'preset' | 'ppo' | 'seed' | 'frames' | 'numEnvs' | 'evaluate' | 'evalEpisodes' | 'diagnosticSteps'>;
+export type PlanSettings = Pick<PlannedRun, 'train' | 'memory' | 'core' | 'stack' | 'preset' | 'ppo' | 'agent' | 'seed' | 'frames' | 'numEnvs' | 'evaluate' | 'evalEpisodes' | 'diagnosticSteps'>;
 
 /** Resolves a plan's settings as the run will use them (frames rounded to whole updates, see `resolveRun`). */
 export function resolvePlan(plan: PlanSettings): { resolved: ResolvedPlan; notes: string[] } {
@@ -26,6 +26,7 @@ export function resolvePlan(plan: PlanSettings): { resolved: ResolvedPlan; notes
     ...(plan.numEnvs !== undefined ? { numEnvs: plan.numEnvs } : {}),
     ...(plan.stack !== undefined ? { stack: plan.stack } : {}),
     ...(plan.ppo !== undefined ? { ppo: plan.ppo } : {}),
+    ...(plan.agent !== undefined ? { agent: plan.agent } : {}),
     core: plan.core,
   });
   return { resolved: { training: run, evaluation: { envs: plan.evaluate, episodes: plan.evalEpisodes, diagnosticSteps: plan.diagnosticSteps } }, notes };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EngineChoice, PresetName } from '@mempo/ppo';
 import type { EnvChoice } from '../training/environments.js';
 import type { CoreOverrides, MemoryName } from '../training/memoryCores.js';
+import type { AgentOverrides } from '../training/agentOverrides.js';
 import type { PpoOverrides } from '../training/resolvedRun.js';
 import { fingerprintOf, resolvePlan, type ResolvedPlan } from './runFingerprint.js';
 import type { Study } from './studySchema.js';
@@ -20,6 +21,8 @@ export interface PlannedRun {
   preset: PresetName;
   /** PPO fields over the preset's: the study's `ppo` block, then the memory entry's. */
   ppo?: PpoOverrides;
+  /** Changes to the preset's agent: the memory entry's `agent`. */
+  agent?: AgentOverrides;
   /** Execution engine (results agree between engines within float32 rounding). */
   engine: EngineChoice;
   seed: number;
@@ -64,6 +67,7 @@ export function planRuns(study: Study, outDir: string, onNote: (line: string) =>
           ...(entry.stack !== undefined ? { stack: entry.stack } : {}),
           preset: study.preset,
           ...(study.ppo !== undefined || entry.ppo !== undefined ? { ppo: { ...study.ppo, ...entry.ppo } } : {}),
+          ...(entry.agent !== undefined ? { agent: entry.agent } : {}),
           engine: study.engine,
           seed,
           frames: experiment.frames ?? study.frames,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PRESET_NAMES, ppoOverridesSchema, type PresetName } from '@mempo/ppo';
 import { z } from 'zod';
+import { agentOverridesSchema } from '../training/agentOverrides.js';
 import { MEMORY_NAMES } from '../training/memoryCores.js';
 import { envIdProblems } from '../training/envIds.js';
 
@@ -32,6 +33,9 @@ const memoryEntry = z
       .optional()
       .describe("rim only: the RIM reference code's quirks (@mempo/rim RIMReferenceQuirks)"),
     ppo: ppoBlock.describe("PPO fields for this memory's runs, over the study's ppo block and preset"),
+    agent: agentOverridesSchema
+      .optional()
+      .describe("changes to the preset's agent for this memory's runs (ablations): heads 'preset' | 'linear', encoderInit, rim options"),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -41,6 +45,8 @@ const memoryEntry = z
       ctx.addIssue({ code: 'custom', path: [m.units !== undefined ? 'units' : 'k'], message: `units and k apply to rim only (memory is '${m.memory}'); remove them` });
     if (m.memory !== 'rim' && m.referenceQuirks !== undefined)
       ctx.addIssue({ code: 'custom', path: ['referenceQuirks'], message: `referenceQuirks apply to rim only (memory is '${m.memory}'); remove it` });
+    if (m.memory !== 'rim' && m.agent?.rim !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['agent', 'rim'], message: `rim options apply to rim only (memory is '${m.memory}'); remove it` });
   });
 
 /** One training env of the grid and the envs its final policy is evaluated on. */

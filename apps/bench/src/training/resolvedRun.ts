@@ -1,5 +1,6 @@
-import { AGENT_PRESETS, resolveConfig, updatesFor, type AgentSpec, type PpoConfig, type PresetName, type ResultConfig } from '@mempo/ppo';
-import { atariStack, warehouseStack, type EnvChoice } from './environments.js';
+import { resolveConfig, updatesFor, type PpoConfig, type PresetName, type ResultConfig } from '@mempo/ppo';
+import { resolveAgent, type AgentOverrides, type RunAgent } from './agentOverrides.js';
+import { defaultStack, type EnvChoice } from './environments.js';
 import { coreSizes, type CoreOverrides, type CoreSizes, type MemoryName } from './memoryCores.js';
 
 /** What a run is asked to be: the part of a training request that decides its results. */
@@ -17,6 +18,8 @@ export interface RunRequest {
   core: CoreOverrides;
   /** PPO fields over the preset's (the CLI's generated flags, a study's `ppo` blocks); the four above have their own keys. */
   ppo?: PpoOverrides;
+  /** Changes to the preset's agent (a study memory entry's `agent`): heads, encoder init, RIM options. */
+  agent?: AgentOverrides;
 }
 
 /** PPO fields a request overrides; seed, frames and envs are the request's own keys. */
@@ -35,8 +38,8 @@ export interface ResolvedRun {
   core: CoreSizes;
   /** The resolved PPO config, less the fields that change no result (ppo's `RESUME_FREE_FIELDS`). */
   ppo: ResultConfig;
-  /** The preset's agent (heads, encoder initialisation, core options): a different agent is a different run. */
-  agent: Omit<AgentSpec, 'knownDifferences'>;
+  /** The preset's agent (heads, encoder initialisation, core options) with the request's overrides: a different agent is a different run. */
+  agent: RunAgent;
 }
 
 /** A resolved run and the lines that tell the user what was decided for them (a rounded frame budget). */
@@ -96,8 +99,8 @@ export function resolveRun(request: RunRequest): Resolution {
     numEnvs: base.numEnvs,
     totalSteps: frames,
   });
-  const stack = env.family === 'atari' ? (request.stack ?? atariStack(memory)) : env.family === 'warehouse' ? warehouseStack(memory, request.stack) : 1;
-  const { knownDifferences: _known, ...agent } = AGENT_PRESETS[request.preset];
+  const stack = request.stack ?? defaultStack(env.family, memory);
+  const agent = resolveAgent(request.preset, memory, request.agent);
   return {
     run: { env, memory, preset: request.preset, seed: request.seed, frames, envs: base.numEnvs, stack, core: sizes, ppo, agent },
     notes,

@@ -34,6 +34,9 @@ export function runDifferences(requested: ResolvedRun, recorded: ResolvedRun): S
   ];
   for (const key of ['units', 'k', 'hidden', 'referenceQuirks'] as const)
     pairs.push([key, (requested.core as Record<string, unknown>)[key], (recorded.core as Record<string, unknown>)[key]]);
+  // The agent (preset's, with a study's overrides), part by part; plans written before it was resolved have none.
+  if (recorded.agent !== undefined)
+    for (const key of ['heads', 'encoderInit', 'encoderBias', 'cores'] as const) pairs.push([`agent.${key}`, requested.agent[key], recorded.agent[key]]);
   const differences = pairs.filter(([, a, b]) => !same(a, b)).map(([field, requested, recorded]) => ({ field, requested, recorded }));
   // Another preset explains its fields; with the same preset, a field that differs is a preset that changed.
   if (requested.preset !== recorded.preset) return differences;

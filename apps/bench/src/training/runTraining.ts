@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT_PRESETS, RUN_FILES, assertRunNotLocked, readJsonFile, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type TrainResult } from '@mempo/ppo';
+import { RUN_FILES, assertRunNotLocked, readJsonFile, resolveConfig, runPath, train, writeJsonAtomic, type EngineChoice, type PpoConfig, type PresetName, type TrainResult } from '@mempo/ppo';
 import { evaluationCallback, type EvaluationSchedule } from './evaluationDuringTraining.js';
 import { ConsoleProgress } from './progressBar.js';
 import { EventFileWriter, isEventFile, type HParams } from './tensorBoardEvents.js';
 import { makeCore, type CoreOverrides, type MemoryName } from './memoryCores.js';
 import { makeEncoder, makeEnv, type EnvChoice } from './environments.js';
+import type { AgentOverrides } from './agentOverrides.js';
 import { resolveRun, type PpoOverrides, type ResolvedRun } from './resolvedRun.js';
 import { checkBuiltAgent, checkRunFolder } from './runFolderCheck.js';
 
@@ -26,6 +27,8 @@ export interface RunSpec {
   core: CoreOverrides;
   /** PPO fields over the preset's (the CLI's PPO flags, a study's `ppo` blocks). */
   ppo?: PpoOverrides;
+  /** Changes to the preset's agent (a study memory entry's `agent`; recorded in `run.json`). */
+  agent?: AgentOverrides;
   /** Evaluation during training, keeping `best/` (README, "Evaluation during training"); none when absent. */
   evaluation?: EvaluationSchedule;
   /** Run folder; default `runs/<env>-<memory>-s<seed>`. */
@@ -54,6 +57,7 @@ function writeRunSpec(runDir: string, spec: RunSpec, resolved: ResolvedRun): voi
   if (spec.numEnvs !== undefined) saved.numEnvs = spec.numEnvs;
   if (spec.stack !== undefined) saved.stack = spec.stack;
   if (spec.ppo !== undefined && Object.keys(spec.ppo).length > 0) saved.ppo = spec.ppo;
+  if (spec.agent !== undefined && Object.keys(spec.agent).length > 0) saved.agent = spec.agent;
   writeJsonAtomic(runPath(runDir, 'spec'), saved);
 }
 
@@ -94,7 +98,7 @@ export async function runTraining(spec: RunSpec): Promise<TrainResult & { runDir
   const env = await makeEnv(spec.env, spec.memory, config.numEnvs, spec.seed, spec.stack);
   let evaluation: Awaited<ReturnType<typeof evaluationCallback>> | undefined;
   try {
-    const agent = AGENT_PRESETS[spec.preset];
+    const agent = resolved.agent;
     const encoder = makeEncoder(spec.env.family, spec.memory, env.observationSpace.shape, spec.seed, agent.encoderInit, agent.encoderBias);
     const core = makeCore(spec.memory, spec.env.family, encoder.outputShape, spec.core, spec.seed, agent.cores[spec.memory]);
     checkBuiltAgent(runDir, encoder, core);

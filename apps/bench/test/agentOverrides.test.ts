@@ -8,7 +8,8 @@ import { resolveAgent } from '../src/training/agentOverrides.js';
 import { describeDifferences, runDifferences } from '../src/training/runFolderCheck.js';
 import { runTraining } from '../src/training/runTraining.js';
 import { planRuns } from '../src/studies/studyRuns.js';
-import { parseStudy } from '../src/studies/studySchema.js';
+import { loadStudy, parseStudy } from '../src/studies/studySchema.js';
+import { STUDIES_DIR } from '../src/studies/studyCommands.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mempo-agent-overrides-'));
 beforeAll(async () => {
@@ -90,5 +91,51 @@ describe("a study memory's agent overrides (ablations of the preset's agent)", (
     await expect(
       runTraining({ env: { family: 'warehouse', id: 'warehouse', flicker: 0 }, memory: 'rim', preset: 'iam', seed: 1, totalSteps: 1024, numEnvs: 8, core: { units: 2, k: 1, hidden: 4 }, runDir, progress: false }),
     ).rejects.toThrow(/holds a run with other settings \(run\.json\): --agent\.heads /);
+  });
+});
+
+describe('the minigrid-ablation study', () => {
+  it('undoes exactly one difference of the reference agent per row', () => {
+    const ablation = loadStudy(join(STUDIES_DIR, 'minigrid-ablation.json'));
+    const runs = planRuns(ablation, '/out').filter((r) => r.seed === 1);
+    expect(runs.map((r) => r.label)).toEqual([
+      'RIM reference agent', '− c := h', '− torch-ac heads', '− PyTorch conv init', '− real-logit ranking', '− unit-norm key/value init',
+      '+ group LSTM bias', '− value loss 0.5 (0.25)', '− 40th update (floor)', '− half-shifted epochs', '− memory write-back',
+      'LSTM reference agent', 'LSTM − torch-ac heads',
+    ]);
+    expect(planRuns(ablation, '/out')).toHaveLength(13 * 3);
+    expect([ablation.frames, ablation.seeds, ablation.evalEpisodes, ablation.experiments]).toEqual([
+      80_000, [1, 2, 3], 100, [{ train: 'MiniGrid-Empty-5x5-v0', evaluate: ['MiniGrid-Empty-16x16-v0'] }],
+    ]);
+    // Each row against its reference agent: the resolved settings that differ, by path.
+    const flatten = (value: unknown, prefix = ''): Record<string, unknown> =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.assign({}, ...Object.entries(value).map(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k)))
+        : { [prefix]: JSON.stringify(value) };
+    const changed = (run: (typeof runs)[number], reference: (typeof runs)[number]) => {
+      const [a, b] = [flatten(run.resolved.training), flatten(reference.resolved.training)];
+      return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => a[k] !== b[k]).sort();
+    };
+    const [rimRef, ...rest] = runs;
+    expect(rimRef!.resolved.training.core).toEqual({ units: 4, k: 3, hidden: 16, referenceQuirks: { cellFromHidden: true } });
+    expect(rimRef!.resolved.training.frames).toBe(81_920);
+    const byLabel = Object.fromEntries(rest.map((r) => [r.label, changed(r, r.memory === 'rim' ? rimRef! : runs[11]!)]));
+    expect(byLabel).toEqual({
+      '− c := h': ['core.referenceQuirks.cellFromHidden'],
+      '− torch-ac heads': expect.arrayContaining(['agent.heads.actor.hidden', 'agent.heads.critic.outputInit.scheme']),
+      '− PyTorch conv init': ['agent.encoderInit.scheme'],
+      '− real-logit ranking': ['agent.cores.rim.selection'],
+      '− unit-norm key/value init': ['agent.cores.rim.inputInit'],
+      '+ group LSTM bias': ['agent.cores.rim.cellBias'],
+      '− value loss 0.5 (0.25)': ['ppo.valueCoef'],
+      '− 40th update (floor)': ['frames', 'ppo.totalSteps', 'ppo.updateRounding'],
+      '− half-shifted epochs': ['ppo.sequenceShift'],
+      '− memory write-back': ['ppo.memoryWriteBack'],
+      'LSTM reference agent': [],
+      'LSTM − torch-ac heads': expect.arrayContaining(['agent.heads.actor.hidden']),
+    });
+    expect(byLabel['− torch-ac heads']!.every((k) => k.startsWith('agent.heads.'))).toBe(true);
+    expect(byLabel['LSTM − torch-ac heads']!.every((k) => k.startsWith('agent.heads.'))).toBe(true);
+    expect(Object.keys(ablation.published)).toEqual(['RIM reference agent', 'LSTM reference agent']);
   });
 });

@@ -246,6 +246,27 @@ describe("iam: PPO as the IAM code trains (PPOmodel.build_ppo_optimizer, PPOcont
   });
 });
 
+describe('iam preset end to end', () => {
+  it('trains with GAE blocks of 8 and time-block minibatches: every update finite, the run folder records both', async () => {
+    const runDir = join(root, 'iam-blocks');
+    const config = resolveConfig('iam', { numEnvs: 4, numSteps: 16, seqsPerBatch: 4, totalSteps: 4 * 16 * 2, checkpointEvery: 0 });
+    const spec = AGENT_PRESETS.iam;
+    const { agent, updates, lastMetrics } = await train({
+      config,
+      env: new CueMemoryTask({ numEnvs: 4 }),
+      encoder: new MlpEncoder({ obsShape: [3], hiddenSizes: [8], activation: 'relu', seed: 1, init: spec.encoderInit.scheme, bias: spec.encoderBias! }),
+      core: new LSTMCore({ inputSize: 8, hiddenSize: 6, seed: 1 }),
+      heads: spec.heads,
+      runDir,
+    });
+    expect(updates).toBe(2);
+    expect(Number.isFinite(lastMetrics?.['losses/value_loss'])).toBe(true);
+    const recorded = JSON.parse(readFileSync(runPath(runDir, 'config'), 'utf8')) as { ppo: { gaeHorizon: number; minibatchGrouping: string } };
+    expect([recorded.ppo.gaeHorizon, recorded.ppo.minibatchGrouping]).toEqual([8, 'time-blocks']);
+    agent.dispose();
+  });
+});
+
 describe('atari: PPO as CleanRL (ppo_atari_lstm.py) and ikostrikov (main.py, the RIM code) train', () => {
   const config = resolveConfig('atari');
   const updates = numUpdates(config);

@@ -104,7 +104,6 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
     cores: {},
     knownDifferences: [
       "The schedules: the IAM code decays the learning rate to 1e-10 and ε to 1e-5 with polynomial_decay over max_steps, evaluated at the step of each update (update k of N at k/N); ours anneal as start·(1 − (k − 1)/N), one update earlier, ending at start/N.",
-      "Minibatches: SerialSampling.shuffle shuffles 8-step time blocks of all 8 workers together, so a minibatch holds 4 blocks × 8 workers; ours shuffles the 128 (worker, block) sequences one by one (32 per minibatch, as the reference).",
       "The IAM code forms the ratio from probabilities, π/(π_old + 1e-10), and the entropy with log(π + 1e-10); ours from log-probabilities (equal but for those 1e-10).",
       "Its LSTM (tf.contrib.rnn.BasicLSTMCell) has a glorot_uniform kernel over [x, h], zero bias and forget_bias 1.0 added to the forget gate; ours U(±1/√H) kernels and bias, no forget offset.",
     ],

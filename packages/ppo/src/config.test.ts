@@ -26,6 +26,8 @@ describe('presets', () => {
     ]);
     // GAE in blocks of 8 steps is the IAM code's only (PPOcontroller.bootstrap, time_horizon 8).
     expect([rim.gaeHorizon, atari.gaeHorizon, iam.gaeHorizon]).toEqual([null, null, 8]);
+    // Minibatches of whole time blocks (all 8 workers) are the IAM code's only (buffer.py SerialSampling.shuffle).
+    expect([rim.minibatchGrouping, atari.minibatchGrouping, iam.minibatchGrouping]).toEqual(['sequences', 'sequences', 'time-blocks']);
   });
 
   it('overrides field by field and leaves the rest', () => {
@@ -40,6 +42,9 @@ describe('presets', () => {
 describe('validateConfig', () => {
   it('names the field, the value and the allowed range', () => {
     expect(() => resolveConfig('atari', { clipEpsilon: 1.5 })).toThrow(/^ppo\.clipEpsilon: 1\.5 is out of range; must be in \(0, 1\)$/);
+    expect(() => resolveConfig('iam', { seqsPerBatch: 4 })).toThrow(
+      /^ppo\.seqsPerBatch: 4 is not a multiple of numEnvs 8; must be one with minibatchGrouping 'time-blocks', which keeps each time block's numEnvs sequences together$/,
+    );
     expect(() => resolveConfig('iam', { gaeHorizon: 3 })).toThrow(/^ppo\.gaeHorizon: 3 does not divide numSteps 128; must be a divisor of numSteps$/);
     expect(() => resolveConfig('iam', { gaeHorizon: 0 })).toThrow(/^ppo\.gaeHorizon: 0 is out of range; must be an integer ≥ 1, or null for the whole rollout$/);
     expect(() => resolveConfig('atari', { gamma: 2 })).toThrow('ppo.gamma: 2 is out of range; must be in [0, 1]');

@@ -20,6 +20,14 @@ export type UpdateRounding = 'floor' | 'ceil';
  */
 export type SequenceShift = 'none' | 'half-on-odd-epochs';
 
+/**
+ * How each epoch's sequences are shuffled into minibatches. 'sequences': one by one (CleanRL, ikostrikov,
+ * torch-ac). 'time-blocks': the T/L time blocks are shuffled and each keeps its P env sequences together, as
+ * the IAM code's `SerialSampling.shuffle` shuffles `seq_len`-step slices of the buffer holding all workers;
+ * seqsPerBatch must then be a multiple of numEnvs.
+ */
+export type MinibatchGrouping = 'sequences' | 'time-blocks';
+
 /** How a scheduled hyperparameter moves over the run (the ppo README, "Schedules"). */
 export type Schedule = 'constant' | 'linear';
 
@@ -56,6 +64,8 @@ export interface PpoConfig {
   memoryWriteBack: boolean;
   /** Sequences per minibatch; P·T/L sequences must be a multiple of it. One optimizer step per minibatch. */
   seqsPerBatch: number;
+  /** How sequences are shuffled into minibatches ({@link MinibatchGrouping}). */
+  minibatchGrouping: MinibatchGrouping;
   /**
    * The update runs each minibatch's L steps through encoder and core in chunks of at most this many steps,
    * so that the graph engine encodes one chunk while the core steps through the previous one (README,

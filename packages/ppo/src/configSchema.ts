@@ -85,6 +85,7 @@ export const PPO_FIELD_SCHEMAS = {
   sequenceShift: enumField(['none', 'half-on-odd-epochs'], "where sequences start: 'half-on-odd-epochs' starts them L/2 later on odd passes (torch-ac)"),
   memoryWriteBack: booleanField('write the core states each minibatch recomputes back where later sequences start (torch-ac)'),
   seqsPerBatch: count('sequences per minibatch; must divide numEnvs·numSteps/bpttLength'),
+  minibatchGrouping: enumField(['sequences', 'time-blocks'], "how sequences are shuffled into minibatches: one by one, or 'time-blocks' keeping each time block's numEnvs sequences together (IAM)"),
   chunkLength: count('steps per chunk the update runs encoder and core in'),
   learningRate: positive('Adam learning rate at the start of the run'),
   lrSchedule: schedule("learning-rate schedule ('linear' decays to 0 at the last update)"),
@@ -146,6 +147,8 @@ export const ppoConfigSchema = z.strictObject(PPO_FIELD_SCHEMAS, { error: unknow
   // Only an in-range horizon has a relation to check (a bad one is already reported above).
   if (c.gaeHorizon !== null && Number.isInteger(c.gaeHorizon) && c.gaeHorizon >= 1 && c.numSteps % c.gaeHorizon !== 0)
     issue('gaeHorizon', `${c.gaeHorizon} does not divide numSteps ${c.numSteps}; must be a divisor of numSteps`);
+  if (c.minibatchGrouping === 'time-blocks' && c.seqsPerBatch % c.numEnvs !== 0)
+    issue('seqsPerBatch', `${c.seqsPerBatch} is not a multiple of numEnvs ${c.numEnvs}; must be one with minibatchGrouping 'time-blocks', which keeps each time block's numEnvs sequences together`);
   if (c.totalSteps < c.numEnvs * c.numSteps) issue('totalSteps', `${c.totalSteps} is less than one update; must be at least numEnvs·numSteps = ${c.numEnvs * c.numSteps}`);
 });
 

@@ -22,6 +22,26 @@ describe('recurrent minibatches', () => {
     expect(() => sequenceRefs(8, 3, 3)).toThrow('bpttLength must divide numSteps (got 3, 8)');
   });
 
+  it("groups whole time blocks with 'time-blocks', as the IAM code's SerialSampling.shuffle: every env of a block in one minibatch", () => {
+    // T = 16, L = 4, 3 envs: 4 time blocks of 3 sequences; 6 sequences per minibatch = 2 blocks.
+    const refs = sequenceRefs(16, 3, 4);
+    const batches = epochMinibatches(refs, 6, new Rng(2), undefined, 'time-blocks');
+    expect(batches.map((b) => b.length)).toEqual([6, 6]);
+    for (const batch of batches) {
+      // Each minibatch is two blocks, each block's envs 0, 1, 2 in order.
+      const starts = [...new Set(batch.map((r) => r.start))];
+      expect(starts).toHaveLength(2);
+      expect(batch).toEqual(starts.flatMap((start) => [0, 1, 2].map((env) => ({ env, start }))));
+    }
+    expect(batches.flat().map((r) => `${r.env}:${r.start}`).sort()).toEqual(refs.map((r) => `${r.env}:${r.start}`).sort());
+    // The block order is the RNG's: other seeds give other orders.
+    const orders = [1, 2, 3, 4, 5].map((seed) => JSON.stringify(epochMinibatches(refs, 6, new Rng(seed), undefined, 'time-blocks').flat().map((r) => r.start)));
+    expect(new Set(orders).size).toBeGreaterThan(1);
+    // One by one, a minibatch mixes blocks and envs.
+    const mixed = epochMinibatches(refs, 6, new Rng(2)).some((b) => new Set(b.map((r) => r.start)).size > 2);
+    expect(mixed).toBe(true);
+  });
+
   it("starts a shifted pass's sequences as torch-ac does: L/2 + k·L, none crossing its column's end", () => {
     // T = 16, L = 4, 3 envs: torch-ac's indexes 0, 4, …, 44 (env-major frames) lose those with
     // (i + 4) % 16 = 0 (12, 28, 44: the last sequence of each column) and gain 2.

@@ -1,4 +1,4 @@
-import type { SequenceShift } from './config.js';
+import type { MinibatchGrouping, SequenceShift } from './config.js';
 import type { Rng } from './rng.js';
 import type { RolloutBuffer } from './rolloutBuffer.js';
 
@@ -29,15 +29,22 @@ export function isShiftedPass(shift: SequenceShift, pass: number): boolean {
  * group smaller when they do not divide). With `shifted` (a pass where {@link isShiftedPass} holds), the
  * shuffled sequences are then cut as torch-ac's `_get_batches_starting_indexes` does: the one that ends a
  * column (`start + L = numSteps`) is dropped and the others start `L/2` later, so no sequence crosses the end
- * of its env's column. The RNG draws the same either way.
+ * of its env's column. The RNG draws the same either way. With `grouping: 'time-blocks'` the time blocks
+ * are shuffled instead, each keeping its envs' sequences together in env order (`PpoConfig.minibatchGrouping`).
  */
 export function epochMinibatches(
   refs: readonly SequenceRef[],
   seqsPerBatch: number,
   rng: Rng,
   shifted?: { length: number; numSteps: number },
+  grouping: MinibatchGrouping = 'sequences',
 ): SequenceRef[][] {
-  let order = rng.shuffle([...refs]);
+  let order: SequenceRef[];
+  if (grouping === 'time-blocks') {
+    // The IAM code's SerialSampling.shuffle: shuffle the time blocks, each with every env's sequence in env order.
+    const blocks = rng.shuffle([...new Set(refs.map((r) => r.start))]);
+    order = blocks.flatMap((start) => refs.filter((r) => r.start === start).sort((a, b) => a.env - b.env));
+  } else order = rng.shuffle([...refs]);
   if (shifted) {
     const { length, numSteps } = shifted;
     if (length % 2 !== 0) throw new Error(`a shifted pass needs an even sequence length (got ${length})`);

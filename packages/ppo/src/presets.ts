@@ -17,6 +17,7 @@ const shared = {
   engine: 'auto',
   sequenceShift: 'none',
   memoryWriteBack: false,
+  minibatchGrouping: 'sequences',
 } as const;
 
 /**
@@ -115,6 +116,8 @@ export const PRESETS = {
     // batch_size 32 steps × 8 workers per minibatch (sample: 32 / seq_len = 4 blocks of 8 steps of every
     // worker), 128 / 32 = 4 minibatches per epoch: 32 sequences each.
     seqsPerBatch: 32,
+    // SerialSampling.shuffle shuffles the seq_len-step slices of the buffer, each holding all 8 workers.
+    minibatchGrouping: 'time-blocks',
     // learning_rate 2.5e-4, polynomial_decay(…, max_steps, 1e-10, power=1): linear to ~0 over the run.
     learningRate: 2.5e-4,
     lrSchedule: 'linear',

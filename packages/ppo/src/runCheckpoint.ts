@@ -44,7 +44,7 @@ export interface RunParts {
 /**
  * A config field as it acts on the run. `chunkLength` acts as min(chunkLength, bpttLength), and checkpoints
  * written before the field existed ran every sequence as one chunk; those written before `updateRounding`,
- * `sequenceShift` or `gaeHorizon` existed ran as 'floor', 'none' and null.
+ * `sequenceShift`, `gaeHorizon` or `minibatchGrouping` existed ran as 'floor', 'none', null and 'sequences'.
  */
 export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown {
   // Checkpoints written before updateRounding existed ran whole updates only.
@@ -55,6 +55,8 @@ export function resumeValue(config: PpoConfig, field: keyof PpoConfig): unknown 
   if (field === 'memoryWriteBack') return config.memoryWriteBack ?? false;
   // Checkpoints written before gaeHorizon existed ran GAE over the whole rollout.
   if (field === 'gaeHorizon') return config.gaeHorizon ?? null;
+  // Checkpoints written before minibatchGrouping existed shuffled sequences one by one.
+  if (field === 'minibatchGrouping') return config.minibatchGrouping ?? 'sequences';
   if (field !== 'chunkLength') return config[field];
   return Math.min(config.chunkLength ?? config.bpttLength, config.bpttLength);
 }

@@ -368,7 +368,7 @@ export function learn(
     // The pass count runs over the whole run (torch-ac's batch_num), so a resumed run shifts the same passes.
     const pass = updatesBefore * config.epochs + epoch;
     const shift = isShiftedPass(config.sequenceShift, pass) ? shifted : undefined;
-    for (const batch of epochMinibatches(refs, config.seqsPerBatch, rng, shift)) {
+    for (const batch of epochMinibatches(refs, config.seqsPerBatch, rng, shift, config.minibatchGrouping)) {
       const mb = gatherMinibatch(buffer, advantages, returns, batch, L, arrays.get(batch.length));
       arrays.set(batch.length, mb);
       adam.iterations += 1;

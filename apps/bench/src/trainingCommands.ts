@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PRESET_NAMES, assertRunNotLocked, type PresetName } from '@mempo/ppo';
+import { PRESET_NAMES, assertRunNotLocked, paperAgent, type PaperFamily, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
 import { defaultRunDir, runTraining, type RunSpec } from './training/runTraining.js';
@@ -41,11 +41,17 @@ interface TrainingFlags extends Record<string, unknown> {
   evalDeterministic?: boolean;
 }
 
+/** A paper family's default env and preset: its recipe row's (ppo's `paperAgent`; the same for every memory). */
+function paperDefaults(family: PaperFamily): { env: string; preset: PresetName } {
+  const { env, preset } = paperAgent(family, 'rim');
+  return { env, preset };
+}
+
 /** Defaults of each training command: the env, the preset of the paper it reproduces. */
 const FAMILIES: Record<EnvFamily, { env: string; preset: PresetName; description: string }> = {
-  atari: { env: 'breakout', preset: 'atari', description: 'train on flickering Atari (default: Breakout, p = 0.5, atari preset)' },
-  minigrid: { env: 'MiniGrid-Empty-5x5-v0', preset: 'minigrid-rim', description: 'train on MiniGrid (default: Empty-5x5, minigrid-rim preset)' },
-  warehouse: { env: 'warehouse', preset: 'iam', description: 'train on the Warehouse (iam preset)' },
+  atari: { ...paperDefaults('atari'), description: 'train on flickering Atari (default: Breakout, p = 0.5, atari preset)' },
+  minigrid: { ...paperDefaults('minigrid'), description: 'train on MiniGrid (default: Empty-5x5, minigrid-rim preset)' },
+  warehouse: { ...paperDefaults('warehouse'), description: 'train on the Warehouse (iam preset)' },
   // No paper: the atari preset is CleanRL's PPO settings (8 envs × 128 steps, lr 2.5e-4 annealed), which suit small control tasks.
   gym: { env: 'CartPole-v1', preset: 'atari', description: 'train on any gymnasium env with discrete actions (default: CartPole-v1, atari preset)' },
 };

@@ -23,7 +23,7 @@ import {
 import { RIMCore, type RIMCellKind, type SelectionRule } from '@mempo/rim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../src/backend.js';
-import { atariStack, makeEncoder, warehouseStack } from '../src/training/environments.js';
+import { defaultStack, makeEncoder } from '../src/training/environments.js';
 import { makeCore, type EnvFamily, type MemoryName } from '../src/training/memoryCores.js';
 
 // The graph engine against the eager one on the native backend: the same agent, Adam and inputs through
@@ -69,13 +69,13 @@ const FAMILY: Record<EnvFamily, { preset: PresetName; numActions: number; obsSha
   warehouse: {
     preset: 'iam',
     numActions: 4,
-    obsShape: (m) => (warehouseStack(m, undefined) > 1 ? [warehouseStack(m, undefined), 73] : [73]),
+    obsShape: (m) => (defaultStack('warehouse', m) > 1 ? [defaultStack('warehouse', m), 73] : [73]),
     obsValue: (r) => r.int(2),
   },
   // MiniGrid: 7×7×3 codes (object < 11, colour < 6, state < 3).
   minigrid: { preset: 'minigrid-rim', numActions: 7, obsShape: () => [7, 7, 3], obsValue: (r) => r.int(6) },
   // Atari: 84×84 frames of bytes; the FNN baseline sees 4.
-  atari: { preset: 'atari', numActions: 4, obsShape: (m) => [atariStack(m), 84, 84], obsValue: (r) => r.int(256) },
+  atari: { preset: 'atari', numActions: 4, obsShape: (m) => [defaultStack('atari', m), 84, 84], obsValue: (r) => r.int(256) },
 };
 
 interface ParityCase {

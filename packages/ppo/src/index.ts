@@ -2,7 +2,7 @@ export { type PpoConfig, type Schedule, type EngineChoice, type UpdateRounding, 
 export { PPO_FIELD_SCHEMAS, ppoConfigSchema, ppoOverridesSchema, parsePpoField, parsePpoOverrides } from './configSchema.js';
 export { PRESETS, PRESET_NAMES, type PresetName, resolveConfig } from './presets.js';
 export { AGENT_PRESETS, type AgentSpec } from './agentPresets.js';
-export { paperAgent, paperCoreConfig, paperEncoder, PAPER_FAMILIES, PAPER_MEMORIES, type PaperAgent, type PaperFamily, type PaperMemory, type CoreRecipe, type EncoderRecipe } from './paperAgents.js';
+export { paperAgent, paperCore, paperCoreConfig, paperEncoder, PAPER_FAMILIES, PAPER_MEMORIES, type PaperAgent, type PaperFamily, type PaperMemory, type CoreRecipe, type EncoderRecipe } from './paperAgents.js';
 export { scheduledValue, budgetChange, type BudgetChange } from './schedules.js';
 export { Rng } from './rng.js';
 export { computeGae, normalizeInPlace, explainedVariance, type GaeArgs, type GaeResult } from './advantages.js';

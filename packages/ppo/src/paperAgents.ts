@@ -114,8 +114,6 @@ export function paperAgent(family: PaperFamily, memory: PaperMemory, preset?: Pr
   const row = FAMILY_RECIPES[family];
   const presetName: PresetName = preset ?? row.preset;
   oneOf('preset', presetName, Object.keys(PRESETS));
-  const sizes: CoreRecipe =
-    memory === 'rim' ? { name: 'rim', ...row.rim } : memory === 'iam' ? { name: 'iam', ...row.iam } : { name: memory, hiddenSize: row.hidden };
   const agent = AGENT_PRESETS[presetName];
   return {
     family,
@@ -126,8 +124,24 @@ export function paperAgent(family: PaperFamily, memory: PaperMemory, preset?: Pr
     agent,
     stack: memory === 'fnn' ? row.fnnStack : 1,
     encoder: encoderRecipe(family, memory),
-    core: { ...sizes, ...agent.cores[memory] },
+    core: { ...paperCore(family, memory), ...agent.cores[memory] },
   };
+}
+
+/**
+ * The core a paper puts on `family` for `memory`, without any agent preset's options: its registered name,
+ * sizes and the options the paper fixes.
+ *
+ * @example
+ * paperCore('minigrid', 'lstm'); // { name: 'lstm', hiddenSize: 64 }
+ */
+export function paperCore(family: PaperFamily, memory: PaperMemory): CoreRecipe {
+  oneOf('family', family, PAPER_FAMILIES);
+  oneOf('memory', memory, PAPER_MEMORIES);
+  const row = FAMILY_RECIPES[family];
+  if (memory === 'rim') return { name: 'rim', ...row.rim };
+  if (memory === 'iam') return { name: 'iam', ...row.iam };
+  return { name: memory, hiddenSize: row.hidden };
 }
 
 /**
@@ -150,15 +164,20 @@ export function paperCoreConfig(recipe: CoreRecipe, inputShape: readonly [number
 
 /**
  * Builds a recipe's encoder for observations of `obsShape`, initialised as its agent spec says
- * (`agent.encoderInit`).
+ * (`agent.encoderInit`, `agent.encoderBias`; without them, each encoder's own default).
  *
  * @example
- * const encoder = paperEncoder(paperAgent('warehouse', 'lstm'), [73], 1); // 73 → 640 (ReLU)
+ * const encoder = paperEncoder(paperAgent('warehouse', 'lstm'), [73], 1); // 73 → 640 (ReLU, no bias: the iam agent)
  */
-export function paperEncoder(recipe: Pick<PaperAgent, 'encoder' | 'agent'>, obsShape: readonly number[], seed: number): Encoder {
+export function paperEncoder(
+  recipe: { encoder: EncoderRecipe; agent: Partial<Pick<AgentSpec, 'encoderInit' | 'encoderBias'>> },
+  obsShape: readonly number[],
+  seed: number,
+): Encoder {
   const init = recipe.agent.encoderInit;
-  const scheme = { init: init.scheme };
-  const gain = init.gain !== undefined ? { gain: init.gain } : {};
+  const scheme = init ? { init: init.scheme } : {};
+  const gain = init?.gain !== undefined ? { gain: init.gain } : {};
+  const bias = recipe.agent.encoderBias === false ? { bias: false } : {};
   const encoder = recipe.encoder;
   switch (encoder.kind) {
     case 'nature-cnn':
@@ -167,6 +186,6 @@ export function paperEncoder(recipe: Pick<PaperAgent, 'encoder' | 'agent'>, obsS
       // The MiniGrid convs take no gain: torch-ac's (PyTorch's default) has none.
       return new MinigridConvEncoder({ seed, ...scheme });
     case 'mlp':
-      return new MlpEncoder({ obsShape, hiddenSizes: [...encoder.hiddenSizes], activation: encoder.activation, seed, ...scheme, ...gain });
+      return new MlpEncoder({ obsShape, hiddenSizes: [...encoder.hiddenSizes], activation: encoder.activation, seed, ...scheme, ...gain, ...bias });
   }
 }

@@ -9,7 +9,7 @@ import {
   type AtariBackend,
   type VecEnv,
 } from '@mempo/envs';
-import { MinigridConvEncoder, MlpEncoder, NatureCnnEncoder, type Encoder, type LayerInit } from '@mempo/ppo';
+import { MinigridConvEncoder, MlpEncoder, NatureCnnEncoder, paperAgent, paperEncoder, type Encoder, type LayerInit } from '@mempo/ppo';
 import type { EnvFamily, MemoryName } from './memoryCores.js';
 
 /** Which env to train or evaluate on, as the CLI and study files name it. */
@@ -21,14 +21,12 @@ export interface EnvChoice {
   flicker: number;
 }
 
-/** Atari: recurrent cores see one frame; the feed-forward baseline sees 4 (the envs README). */
-export function atariStack(memory: MemoryName): number {
-  return memory === 'fnn' ? 4 : 1;
-}
-
-/** Warehouse: the FNN baseline sees the last 8 observations (IAM paper's "FNN 8 obs"); the rest see 1. */
-export function warehouseStack(memory: MemoryName, stack: number | undefined): number {
-  return stack ?? (memory === 'fnn' ? 8 : 1);
+/**
+ * Frames stacked per observation unless a request sets them: the paper agent's (`paperAgent(…).stack`: the
+ * FNN baseline sees 4 Atari frames, 8 Warehouse observations; recurrent cores 1); MiniGrid and gym envs 1.
+ */
+export function defaultStack(family: EnvFamily, memory: MemoryName): number {
+  return family === 'atari' || family === 'warehouse' ? paperAgent(family, memory).stack : 1;
 }
 
 /**
@@ -58,7 +56,7 @@ export async function makeEnv(
       return createAtariEnv({
         game: choice.id,
         numEnvs,
-        stack: stack ?? atariStack(memory),
+        stack: stack ?? defaultStack('atari', memory),
         flicker: choice.flicker,
         flickerSeed: seed,
         backend: atariBackend(),
@@ -70,34 +68,24 @@ export async function makeEnv(
       return makeGymEnv({ envId: choice.id, numEnvs });
     case 'warehouse': {
       const env = new Warehouse({ numEnvs });
-      const k = warehouseStack(memory, stack);
+      const k = stack ?? defaultStack('warehouse', memory);
       return k > 1 ? new FrameStack(env, { k, order: 'newest-first' }) : env;
     }
   }
 }
 
 /**
- * The encoder of each study preset (ppo README, "Agent"): the Nature CNN for Atari (its 7×7×64 map as
- * 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the MiniGrid conv stack, and for the Warehouse the
- * IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none for IAM (its FNN branch reads the raw obs).
- * Any other gymnasium env gets the encoder its observation calls for ({@link observationEncoder}).
- * `init` is the agent preset's `encoderInit` (default: each encoder's own, Glorot); `bias: false` (its
- * `encoderBias`) drops the Warehouse layer's bias, as the IAM code's `networks.py` `fcn`.
+ * The encoder of the paper agent (ppo's `paperAgent(family, memory).encoder`, the ppo README "Paper agents"):
+ * the Nature CNN for Atari (its 7×7×64 map as 49 regions for RIM/IAM, flattened for LSTM/GRU/FNN), the
+ * MiniGrid conv stack, and for the Warehouse the IAM paper's first layer of 640 (ReLU) for LSTM/GRU/FNN, none
+ * for IAM (its FNN branch reads the raw obs). Any other gymnasium env gets the encoder its observation calls
+ * for ({@link observationEncoder}). `init` is the agent preset's `encoderInit` (default: each encoder's own,
+ * Glorot); `bias: false` (its `encoderBias`) drops the Warehouse layer's bias, as the IAM code's `networks.py` `fcn`.
  */
 export function makeEncoder(family: EnvFamily, memory: MemoryName, obsShape: readonly number[], seed: number, init?: LayerInit, bias?: boolean): Encoder {
-  const scheme = init ? { init: init.scheme } : {};
-  const gain = init?.gain !== undefined ? { gain: init.gain } : {};
-  switch (family) {
-    case 'atari':
-      return new NatureCnnEncoder({ stack: obsShape[0]!, output: memory === 'rim' || memory === 'iam' ? 'regions' : 'flat', seed, ...scheme, ...gain });
-    case 'minigrid':
-      // The MiniGrid convs take no gain: torch-ac's (PyTorch's default) has none.
-      return new MinigridConvEncoder({ seed, ...scheme });
-    case 'warehouse':
-      return new MlpEncoder({ obsShape, hiddenSizes: memory === 'iam' || memory === 'rim' ? [] : [640], activation: 'relu', seed, ...scheme, ...gain, ...(bias === false ? { bias } : {}) });
-    case 'gym':
-      return observationEncoder(memory, obsShape, seed, init);
-  }
+  if (family === 'gym') return observationEncoder(memory, obsShape, seed, init);
+  const agent = { ...(init ? { encoderInit: init } : {}), ...(bias !== undefined ? { encoderBias: bias } : {}) };
+  return paperEncoder({ encoder: paperAgent(family, memory).encoder, agent }, obsShape, seed);
 }
 
 /** Width of the hidden layer the MLP encoder gives a vector observation: CleanRL's `ppo.py` body (64, tanh). */

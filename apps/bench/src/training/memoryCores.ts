@@ -1,9 +1,12 @@
-import { FNNCore, GRUCore, LSTMCore, type MemoryCore } from '@mempo/core-attention';
-import { IAMDynamicCore, IAMStaticCore } from '@mempo/iam';
-import { RIMCore, type RIMReferenceQuirks } from '@mempo/rim';
+import { coreFromConfig, type MemoryCore } from '@mempo/core-attention';
+// The plugin packages register their cores ('iam', 'rim') for coreFromConfig.
+import '@mempo/iam';
+import type { RIMReferenceQuirks } from '@mempo/rim';
+import '@mempo/rim';
+import { PAPER_MEMORIES, paperCore, paperCoreConfig, type CoreRecipe, type PaperFamily } from '@mempo/ppo';
 
 /** The memory cores the CLI and studies can name. */
-export const MEMORY_NAMES = ['rim', 'iam', 'lstm', 'gru', 'fnn'] as const;
+export const MEMORY_NAMES = PAPER_MEMORIES;
 export type MemoryName = (typeof MEMORY_NAMES)[number];
 
 /** Core sizes the user may override (`--units`, `--k`, `--hidden`). */
@@ -25,20 +28,12 @@ export interface CoreOverrides {
 export type EnvFamily = 'atari' | 'minigrid' | 'warehouse' | 'gym';
 
 /**
- * Paper sizes per family:
- * - Atari (RIM paper): U = 6, k = 5, GRU-based RIM with 6 × 85 = 510 hidden; LSTM 512; FNN 512; IAM d-patch
- *   with attention 256 and LSTM 256 (the iam README).
- * - MiniGrid (RIM reference): U = 4, H = 16, k = 3, d_value 64, LSTM cell; LSTM 64.
- * - Warehouse (IAM paper): IAM static (FNN 576→256 + LSTM 64 on the d-set); LSTM 256 after a 640 layer;
- *   FNN 256 after a 640 layer.
- * - Any other gymnasium env (no paper): MiniGrid's small sizes, which suit small control tasks such as CartPole.
+ * The recipe row (ppo's `paperAgent` table, the ppo README "Paper agents") a family builds from: its paper's;
+ * `gym` has no paper and takes MiniGrid's small sizes, which suit small control tasks such as CartPole.
  */
-const PAPER_SIZES = {
-  atari: { units: 6, k: 5, rimHidden: 85, rimCell: 'gru' as const, hidden: 512, iamHidden: 256 },
-  minigrid: { units: 4, k: 3, rimHidden: 16, rimCell: 'lstm' as const, hidden: 64, iamHidden: 64 },
-  warehouse: { units: 4, k: 3, rimHidden: 64, rimCell: 'lstm' as const, hidden: 256, iamHidden: 64 },
-  gym: { units: 4, k: 3, rimHidden: 16, rimCell: 'lstm' as const, hidden: 64, iamHidden: 64 },
-};
+export function recipeFamily(family: EnvFamily): PaperFamily {
+  return family === 'gym' ? 'minigrid' : family;
+}
 
 /**
  * The sizes a core is built with: the overrides over the paper's sizes; units and k only for RIM, and RIM's
@@ -54,13 +49,13 @@ export type CoreSizes = { units: number; k: number; hidden: number; referenceQui
  * coreSizes('rim', 'minigrid', { k: 2 }); // { units: 4, k: 2, hidden: 16 }
  */
 export function coreSizes(memory: MemoryName, family: EnvFamily, overrides: CoreOverrides): CoreSizes {
-  const paper = PAPER_SIZES[family];
+  const paper = paperCore(recipeFamily(family), memory);
   if (memory === 'rim') {
-    const units = overrides.units ?? paper.units;
+    const units = overrides.units ?? (paper['units'] as number);
     const quirks = overrides.referenceQuirks ? { referenceQuirks: overrides.referenceQuirks } : {};
-    return { units, k: overrides.k ?? Math.min(paper.k, units), hidden: overrides.hidden ?? paper.rimHidden, ...quirks };
+    return { units, k: overrides.k ?? Math.min(paper['k'] as number, units), hidden: overrides.hidden ?? paper.hiddenSize, ...quirks };
   }
-  return { hidden: overrides.hidden ?? (memory === 'iam' ? paper.iamHidden : paper.hidden) };
+  return { hidden: overrides.hidden ?? paper.hiddenSize };
 }
 
 /**
@@ -76,43 +71,11 @@ export function makeCore(
   seed: number,
   presetOptions: Readonly<Record<string, unknown>> = {},
 ): MemoryCore {
-  const [numElements, inputSize] = inputShape;
-  const paper = PAPER_SIZES[family];
   const sizes = coreSizes(memory, family, overrides);
-  switch (memory) {
-    case 'rim': {
-      const { units, k } = sizes as { units: number; k: number };
-      return new RIMCore({
-        inputSize,
-        numElements,
-        units,
-        k,
-        hiddenSize: sizes.hidden,
-        cell: paper.rimCell,
-        // d_value = the embedding width on MiniGrid (reference) and the Warehouse; the paper's 400 on Atari.
-        ...(family === 'atari' ? {} : { inputValueSize: 64 }),
-        ...presetOptions,
-        ...(overrides.referenceQuirks ? { referenceQuirks: overrides.referenceQuirks } : {}),
-        seed,
-      });
-    }
-    case 'iam':
-      if (family === 'warehouse')
-        return new IAMStaticCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
-      if (family === 'minigrid' || (family === 'gym' && numElements === 1))
-        // No published d-set for MiniGrid's 64-d embedding (nor any one-element embedding of another env):
-        // the recurrent branch reads every feature (the IAM paper's "no input restriction" ablation), the FNN
-        // branch is one layer as wide as the embedding. A Nature CNN's 49 regions take the dynamic IAM.
-        return new IAMStaticCore({
-          inputSize, numElements, dSet: Array.from({ length: numElements * inputSize }, (_, i) => i),
-          fnnSizes: [inputSize], hiddenSize: sizes.hidden, seed,
-        });
-      return new IAMDynamicCore({ numRegions: numElements, regionSize: inputSize, hiddenSize: sizes.hidden, seed });
-    case 'lstm':
-      return new LSTMCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
-    case 'gru':
-      return new GRUCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
-    case 'fnn':
-      return new FNNCore({ inputSize, numElements, hiddenSize: sizes.hidden, seed });
-  }
+  const { hidden, ...rimSizes } = sizes as { hidden: number };
+  let paper: CoreRecipe = paperCore(recipeFamily(family), memory);
+  // A gym env's Nature CNN regions (a picture) take the dynamic IAM, as on Atari; a one-element embedding the
+  // static IAM without input restriction, as on MiniGrid.
+  if (family === 'gym' && memory === 'iam' && inputShape[0] > 1) paper = { name: 'iam', variant: 'dynamic', hiddenSize: paper.hiddenSize };
+  return coreFromConfig(paperCoreConfig({ ...paper, ...presetOptions, ...rimSizes, hiddenSize: hidden }, inputShape, seed));
 }

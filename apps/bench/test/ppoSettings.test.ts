@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS, PRESETS, resolveConfig } from '@mempo/ppo';
@@ -106,5 +109,19 @@ describe('PPO settings: one schema behind the CLI, study files and the library',
       `s.json is not a valid study file:\n  ppo: unknown field 'lr'; must be one of ${CONFIG_FIELDS.join(', ')}`,
     );
     expect(() => parseStudy({ ...study, ppo: { seed: 3 } }, 's.json')).toThrow("ppo.seed: is set by the study's seeds; remove it from ppo");
+  });
+
+  it('a flag for a PPO field reaches the run’s config.json and run.json; resuming with another value is refused naming the flag', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'mempo-ppo-flags-')), 'run');
+    const train = (...flags: string[]) =>
+      program().parseAsync(['node', 'mempo', 'warehouse', '--memory', 'lstm', '--hidden', '16', '--frames', '1024', '--out', out, ...flags]);
+    await train('--learning-rate', '0.001', '--entropy-coef', '0.05', '--lr-schedule', 'constant');
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { ppo: Record<string, unknown> };
+    expect([config.ppo['learningRate'], config.ppo['entropyCoef'], config.ppo['lrSchedule'], config.ppo['epochs']]).toEqual([0.001, 0.05, 'constant', PRESETS.iam.epochs]);
+    const spec = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { ppo: unknown };
+    expect(spec.ppo).toEqual({ learningRate: 0.001, entropyCoef: 0.05, lrSchedule: 'constant' });
+    await expect(train('--learning-rate', '0.002', '--entropy-coef', '0.05', '--lr-schedule', 'constant')).rejects.toThrow(
+      `${out} holds a run with other settings (run.json): --learning-rate 0.002 here, 0.001 in the run.`,
+    );
   });
 });

@@ -153,7 +153,7 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
     );
   });
 
-  it('the built CLI names a bad --run and bad flags before loading a backend', () => {
+  it('the built CLI names a bad --run and bad flags before loading a backend, and a missing Python env', () => {
     execFileSync('npx', ['nx', 'run', 'bench:build'], { cwd: ROOT, stdio: 'ignore' });
     const mempo = (...args: string[]) => spawnSync(process.execPath, [CLI, 'record', ...args], { cwd: ROOT, encoding: 'utf8' });
     const missing = join(dir, 'no-such-run');
@@ -162,5 +162,11 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
     expect(bad.stderr).toBe(`error: ${missing} has no run.json: --run must be a folder written by a training command or a study\n`);
     expect(mempo('--run', warehouseRim, '--fps', '0').stderr).toContain("--fps must be an integer in 1..50 (got '0')");
     expect(mempo('--run', warehouseRim, '--episodes', '0').stderr).toContain("--episodes must be a positive integer");
+    // A MiniGrid run on a machine without the Python env: the bridge names the fix.
+    const noPython = spawnSync(process.execPath, [CLI, 'record', '--run', minigridRim], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, MEMPO_PYTHON: join(dir, 'no-python') },
+    });
+    expect(noPython.status).toBe(1);
+    expect(noPython.stderr).toContain(`error: no Python interpreter at ${join(dir, 'no-python')}: run 'npm run setup' (or set MEMPO_PYTHON)`);
   });
 });

@@ -95,6 +95,15 @@ describe('EvalCallback', () => {
     }
   });
 
+  it('a run continued without evaluation, then with it, keeps the best/ on disk as the best so far', async () => {
+    const seven = { ...config, totalSteps: 32 * 7 };
+    (await train({ config: seven, ...parts(), runDir: straightDir, resume: true })).agent.dispose();
+    const callback = evalCallback();
+    // Nothing left to train: only the start, which reads best/meta.json since update 7's checkpoint has no eval state.
+    (await train({ config: seven, ...parts(), runDir: straightDir, resume: true, callbacks: callback })).agent.dispose();
+    expect(callback.bestSoFar).toEqual(readBest(straightDir));
+  });
+
   it('a run that failed after its checkpoint resumes with the same evaluations, best and no duplicate rows', async () => {
     const runDir = tempDir();
     // Fails in update 5, after its evaluation row: the newest checkpoint is update 3's.

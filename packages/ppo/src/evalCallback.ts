@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { VecEnv } from '@mempo/envs';
 import type { ActorCritic } from './actorCritic.js';
@@ -79,6 +80,7 @@ export class EvalCallback implements TrainCallbacks {
   private readonly seed: number;
   private runDir: string | undefined;
   private best: BestMeta | null = null;
+  private restored = false;
 
   constructor(options: EvalCallbackOptions) {
     const { every, episodes = 10, seed } = options;
@@ -102,6 +104,7 @@ export class EvalCallback implements TrainCallbacks {
   }
 
   restore(state: unknown): void {
+    this.restored = state !== undefined;
     this.best = (state as EvalState | undefined)?.best ?? null;
   }
 
@@ -109,6 +112,12 @@ export class EvalCallback implements TrainCallbacks {
     this.runDir = info.runDir;
     if (this.runDir === undefined) return;
     // Rows after the checkpoint were written by a process that stopped before checkpointing them: the resumed run writes them again.
+    // A checkpoint written while no EvalCallback ran holds no best so far: the one on disk (from before) still counts.
+    const bestMeta = join(runPath(this.runDir, 'best'), BEST_FILES.meta);
+    if (!this.restored && info.startStep > 0 && existsSync(bestMeta)) {
+      const meta = JSON.parse(readFileSync(bestMeta, 'utf8')) as BestMeta;
+      if (meta.globalStep <= info.startStep) this.best = meta;
+    }
     const path = runPath(this.runDir, 'evaluations');
     const text = info.startStep > 0 && existsSync(path) ? readFileSync(path, 'utf8') : '';
     const kept = text

@@ -6,10 +6,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { packWorkspaces, readRootLock, runnableExamples, scratchLockfile, type PackedPackage } from '../packaging/scratchProject.js';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
-/** The library packages a user installs without the rest of the repository, in dependency order. */
-const LIBRARIES = ['packages/graph', 'packages/core-attention', 'packages/rim', 'packages/iam'];
-/** What the scratch project takes from the registry: tfjs-core and one backend, nothing else. */
-const REGISTRY = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'];
+/** The packages a user installs without the rest of the repository, in dependency order. */
+const LIBRARIES = ['packages/graph', 'packages/core-attention', 'packages/rim', 'packages/iam', 'packages/ale-node', 'packages/envs', 'packages/ppo'];
+/** The libraries that do tensor math: tfjs-core is their peer dependency. */
+const TENSOR_LIBRARIES = ['@mempo/graph', '@mempo/core-attention', '@mempo/rim', '@mempo/iam', '@mempo/ppo'];
+/**
+ * What the scratch project takes from the registry: tfjs-core and one backend, and Node's type declarations,
+ * which any TypeScript project on Node has (envs, ale-node and ppo use Node's APIs, so their types name
+ * `Buffer` and `NodeJS`; graph, core-attention, rim and iam compile without them).
+ */
+const REGISTRY = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@types/node'];
 
 const scratch = mkdtempSync(join(tmpdir(), 'mempo-packaging-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,20 +33,20 @@ describe('packed libraries in a project of their own', () => {
       if (!existsSync(join(repoRoot, folder, 'dist/index.js'))) throw new Error(`${folder}/dist is missing: run npm run build first`);
     mkdirSync(join(scratch, 'tarballs'));
     packed = packWorkspaces(repoRoot, LIBRARIES, join(scratch, 'tarballs'));
-    expect(packed.map((p) => p.name)).toEqual(['@mempo/graph', '@mempo/core-attention', '@mempo/rim', '@mempo/iam']);
+    expect(packed.map((p) => p.name)).toEqual(['@mempo/graph', '@mempo/core-attention', '@mempo/rim', '@mempo/iam', '@mempo/ale-node', '@mempo/envs', '@mempo/ppo']);
     for (const p of packed) {
       expect(p.files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
       expect(p.files.filter((f) => f.endsWith('.tsbuildinfo') || f.endsWith('.map') || f.startsWith('src/'))).toEqual([]);
       const manifest = JSON.parse(readFileSync(join(repoRoot, LIBRARIES[packed.indexOf(p)]!, 'package.json'), 'utf8'));
       expect(manifest.license).toBe('Apache-2.0');
       expect(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })).not.toContain('@tensorflow/tfjs');
-      expect(manifest.peerDependencies['@tensorflow/tfjs-core']).toBe('^4.20.0');
+      if (TENSOR_LIBRARIES.includes(p.name)) expect(manifest.peerDependencies['@tensorflow/tfjs-core']).toBe('^4.20.0');
     }
     expect(packed[1]!.files).toEqual(expect.arrayContaining(['dist/registerGradients.js', 'dist/registerGradients.d.ts']));
     expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toContain('Apache License');
   });
 
-  it('installs offline from the npm cache with only tfjs-core and the cpu backend beside them', () => {
+  it('installs offline from the npm cache with only tfjs-core, the cpu backend and @types/node beside them', () => {
     const tarballs = Object.fromEntries(LIBRARIES.map((folder, i) => [folder, { name: packed[i]!.name, file: `tarballs/${packed[i]!.filename}` }]));
     const { lock, dependencies } = scratchLockfile(readRootLock(repoRoot), tarballs, REGISTRY);
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: lock.name, private: true, type: 'module', dependencies }, null, 2));
@@ -53,7 +59,12 @@ describe('packed libraries in a project of their own', () => {
 
   it("compiles the READMEs' runnable examples with strict tsc, skipLibCheck off", () => {
     const examples = LIBRARIES.flatMap((folder) => runnableExamples(`${folder}/README.md`, readFileSync(join(repoRoot, folder, 'README.md'), 'utf8')));
-    expect(examples.map((e) => e.readme)).toEqual(['packages/core-attention/README.md', 'packages/rim/README.md', 'packages/iam/README.md']);
+    expect(examples.map((e) => e.readme)).toEqual([
+      'packages/core-attention/README.md',
+      'packages/rim/README.md',
+      'packages/iam/README.md',
+      'packages/ppo/README.md',
+    ]);
     mkdirSync(join(scratch, 'examples'));
     for (const e of examples) writeFileSync(join(scratch, 'examples', `${e.readme.split('/')[1]}-${e.index}.ts`), e.code);
     const compilerOptions = {
@@ -72,10 +83,11 @@ describe('packed libraries in a project of their own', () => {
   });
 
   it('runs each example in plain Node ESM', () => {
-    const outputs = ['core-attention-1', 'rim-1', 'iam-1'].map((name) => run(process.execPath, [`dist/${name}.js`], scratch));
+    const outputs = ['core-attention-1', 'rim-1', 'iam-1', 'ppo-1'].map((name) => run(process.execPath, [`dist/${name}.js`], scratch));
     expect(outputs[0]).toMatch(/^loss \d+\.\d+ gradients 3$/m);
     expect(outputs[1]).toMatch(/^loss \d+\.\d+ active units per step 3$/m);
     expect(outputs[2]).toMatch(/^static output \[ 8, 320 \]$/m);
     expect(outputs[2]).toMatch(/^dynamic output \[ 8, 512 \] alpha \[ 8, 1, 49 \] 1$/m);
+    expect(outputs[3]).toMatch(/^updates 2 episodes 2$/m);
   });
 });

@@ -193,7 +193,7 @@ describe("iam: PPO as the IAM code trains (PPOmodel.build_ppo_optimizer, PPOcont
   // tf.train.polynomial_decay with power 1: (start − end)·(1 − step/max_steps) + end.
   const polynomialDecay = (start: number, step: number, end: number) => (start - end) * (1 - step / 4e6) + end;
 
-  it('runs the 31 250 updates of max_steps 4e6 synchronous steps with a 128-step buffer, 4 minibatches of 32 sequences of 8 steps', () => {
+  it('runs max_steps 4e6 synchronous steps as 31 250 updates of the 128-step buffer (without the reference episode-end padding), 4 minibatches of 32 sequences of 8 steps', () => {
     expect(updates).toBe(4e6 / 128);
     expect((config.numEnvs * config.numSteps) / config.bpttLength / config.seqsPerBatch).toBe(128 / 32);
   });

@@ -104,6 +104,7 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
     cores: {},
     knownDifferences: [
       "The schedules: the IAM code decays the learning rate to 1e-10 and ε to 1e-5 with polynomial_decay over max_steps, evaluated at the step of each update (update k of N at k/N); ours anneal as start·(1 − (k − 1)/N), one update earlier, ending at start/N.",
+      "At bc52bd2 PPOcontroller.add_to_memory pads the buffer with masked zero rows after every episode end up to the next multiple of seq_len (4 rows per 100-step Warehouse episode), so its sequences and GAE blocks start with each episode, its 128-row buffer holds ~123 real steps and 4e6 steps make 32 500 updates; ours has no padding (episode starts zero the state inside a sequence), blocks at multiples of 8 from the rollout's start, 31 250 updates of 128 steps.",
       "The IAM code forms the ratio from probabilities, π/(π_old + 1e-10), and the entropy with log(π + 1e-10); ours from log-probabilities (equal but for those 1e-10).",
       "Its LSTM (tf.contrib.rnn.BasicLSTMCell) has a glorot_uniform kernel over [x, h], zero bias and forget_bias 1.0 added to the forget gate; ours U(±1/√H) kernels and bias, no forget offset.",
     ],

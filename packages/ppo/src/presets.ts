@@ -147,7 +147,9 @@ export const PRESETS = {
     bootstrapTruncated: false,
     // max_steps 4e6 synchronous steps of 8 workers = 32M transitions.
     totalSteps: 32_000_000,
-    // experimentor.run: while step < max_steps, an update each time the buffer is full: 4e6 / 128 = 31 250 exactly.
+    // experimentor.run: while step < max_steps, an update each time the buffer is full: 4e6 / 128 = 31 250 updates
+    // of 128 steps. (The reference's buffer also holds the rows it pads after each episode, so it runs 32 500 of
+    // ~123 real steps: the agent preset's knownDifferences.)
     updateRounding: 'floor',
   },
 } as const satisfies Record<string, PpoConfig>;

@@ -49,7 +49,7 @@ describe('study files', () => {
     expect(bad({ frames: -5 })).toThrow('frames: Too small');
     expect(bad({ published: { GRU: { warehouse: 1 } } })).toThrow("published.GRU: label 'GRU' must be one of the memories' labels (FNN, LSTM)");
     // MiniGrid ids are not a fixed list: the registry check at study load (checkStudyEnvs) decides.
-    expect(bad({ family: 'minigrid', experiments: [{ train: 'MiniGrid-MemoryS7-v0' }], published: {} })).not.toThrow();
+    expect(bad({ family: 'minigrid', experiments: [{ train: 'MiniGrid-MemoryS7-v0' }], memories: [{ label: 'LSTM', memory: 'lstm' }], published: {} })).not.toThrow();
     expect(bad({ extra: 1 })).toThrow(/\(file\): Unrecognized key: "extra"/);
     expect(bad({ memories: [valid.memories[1], valid.memories[1]] })).toThrow("memories[1].label: label 'LSTM' is used twice");
     expect(bad({ experiments: undefined })).toThrow(/^bad\.json is not a valid study file:\n {2}experiments: /);

@@ -1,5 +1,6 @@
 import {
   GymBridgeEnv,
+  NativeAtariEnv,
   SHELF_CELLS,
   WAREHOUSE_ITEM_OFFSET,
   WAREHOUSE_OBS_SIZE,
@@ -27,10 +28,20 @@ export const MINIGRID_ACTIONS = ['left', 'right', 'forward', 'pickup', 'drop', '
 /** The Warehouse's moves (the Warehouse README, "Actions"): row −1, row +1, col −1, col +1. */
 export const WAREHOUSE_ACTIONS = ['up', 'down', 'left', 'right'] as const;
 
-/** Action names of a family where the env defines them; Atari's differ per game, so it shows indices. */
-export function actionNames(family: EnvFamily): readonly string[] | undefined {
+/** ALE's `Action` enum, by id: the names of Atari actions. */
+const ALE_ACTION_NAMES = [
+  'NOOP', 'FIRE', 'UP', 'RIGHT', 'LEFT', 'DOWN', 'UPRIGHT', 'UPLEFT', 'DOWNRIGHT', 'DOWNLEFT',
+  'UPFIRE', 'RIGHTFIRE', 'LEFTFIRE', 'DOWNFIRE', 'UPRIGHTFIRE', 'UPLEFTFIRE', 'DOWNRIGHTFIRE', 'DOWNLEFTFIRE',
+] as const;
+
+/**
+ * Action names where the env defines them: MiniGrid's and the Warehouse's, and an Atari game's minimal action
+ * set when it runs in the native ALE addon (the bridge does not report it, so bridged Atari shows indices).
+ */
+export function actionNames(family: EnvFamily, env: VecEnv): readonly string[] | undefined {
   if (family === 'minigrid') return MINIGRID_ACTIONS;
   if (family === 'warehouse') return WAREHOUSE_ACTIONS;
+  if (env instanceof NativeAtariEnv) return env.aleActions.map((id) => ALE_ACTION_NAMES[id] ?? `#${id}`);
   return undefined;
 }
 

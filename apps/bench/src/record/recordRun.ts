@@ -107,7 +107,7 @@ export async function recordRun(runDir: string, options: RecordOptions): Promise
   const loaded = await loadRun(runDir, undefined, 1);
   const { agent, env, spec } = loaded;
   const frameOf = envFrameSource(spec.env.family, env);
-  const names = actionNames(spec.env.family);
+  const names = actionNames(spec.env.family, env);
   const video = new GifVideo();
   const panels: PanelData[] = [];
   const episodes: RecordedEpisode[] = [];

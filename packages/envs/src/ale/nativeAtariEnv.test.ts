@@ -44,6 +44,8 @@ describe('NativeAtariEnv', () => {
     expect(native).toBeInstanceOf(NativeAtariEnv);
     expect(native.observationSpace).toEqual(bridge.observationSpace);
     expect(native.actionSpace).toEqual(bridge.actionSpace);
+    // Breakout's minimal action set, as ALE's Action ids: NOOP, FIRE, RIGHT, LEFT.
+    expect((native as NativeAtariEnv).aleActions).toEqual([0, 1, 3, 4]);
     expect(Array.from(await native.reset(4))).toEqual(Array.from(await bridge.reset(4)));
     const rng = new Random32(4);
     let lifeLosses = 0;

@@ -134,6 +134,11 @@ export class NativeAtariEnv implements ResumableVecEnv {
     this.clip = rewardClipping;
   }
 
+  /** ALE action ids (ALE's `Action` enum: 0 NOOP, 1 FIRE, 2 UP, …) of the action indices 0..n−1. */
+  get aleActions(): readonly number[] {
+    return this.ale.actionSet;
+  }
+
   async reset(seed?: number): Promise<ObsArray> {
     this.assertOpen('reset');
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))

@@ -24,8 +24,10 @@ describe('CLI validation (built dist/cli.js)', () => {
     const memory = mempo('warehouse', '--memory', 'transformer');
     expect(memory.status).toBe(1);
     expect(memory.stderr).toContain("option '--memory <core>' argument 'transformer' is invalid. Allowed choices are rim, iam, lstm, gru, fnn.");
-    expect(mempo('atari', '--frames', '-3').stderr).toContain("--frames must be a positive integer up to 2^53 − 1 (got '-3')");
-    expect(mempo('atari', '--frames', '1e99').stderr).toContain("--frames must be a positive integer up to 2^53 − 1 (got '1e99')");
+    // PPO flags are checked by ppo's config schema, with its messages (ppo README, "Config schema").
+    expect(mempo('atari', '--frames', '-3').stderr).toContain("option '--frames <x>' argument '-3' is invalid. ppo.totalSteps: -3 is out of range; must be an integer ≥ 1");
+    expect(mempo('atari', '--frames', '1e99').stderr).toContain('ppo.totalSteps: 1e+99 is out of range; must be an integer ≥ 1');
+    expect(mempo('atari', '--clip-epsilon', '1.5').stderr).toContain('ppo.clipEpsilon: 1.5 is out of range; must be in (0, 1)');
     expect(mempo('atari', '--flicker', '2').stderr).toContain("--flicker must be a probability in [0, 1] (got '2')");
     expect(mempo('minigrid', '--preset', 'fast').stderr).toContain('Allowed choices are minigrid-rim, atari, iam');
     const k = mempo('minigrid', '--units', '4', '--k', '5');

@@ -52,7 +52,7 @@ export default defineConfig({
       },
       {
         // Packs the library packages and installs them into a scratch project (tools/test/packInstall.test.ts).
-        test: { name: 'packaging', root: fromRoot('tools'), include: ['test/**/*.test.ts'], testTimeout: 180_000 },
+        test: { name: 'packaging', root: fromRoot('tools'), include: ['test/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 60_000 },
       },
       // The Slurm executor's tests need a running Slurm (tools/slurm-test-setup.sh), which a user's set-up never
       // installs: they are their own project, `npm run test:slurm`, which .ci/run calls with a test cluster up.

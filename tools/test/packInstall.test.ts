@@ -57,6 +57,20 @@ describe('packed libraries in a project of their own', () => {
     expect(existsSync(join(scratch, 'node_modules/@mempo/rim/dist/index.js'))).toBe(true);
   });
 
+  it('ships docs that stand alone: no README or type declaration points outside the package', () => {
+    const outside = /\.\.\/shared|DESIGN\.md|\bspec [\w-]+\.md|\]\(\.\.\//;
+    const offending: string[] = [];
+    for (const p of packed) {
+      const root = join(scratch, 'node_modules', p.name);
+      for (const file of p.files.filter((f) => f.endsWith('.md') || f.endsWith('.d.ts'))) {
+        readFileSync(join(root, file), 'utf8')
+          .split('\n')
+          .forEach((line, i) => outside.test(line) && offending.push(`${p.name}/${file}:${i + 1}: ${line.trim()}`));
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
   it("compiles the READMEs' runnable examples with strict tsc, skipLibCheck off", () => {
     const examples = LIBRARIES.flatMap((folder) => runnableExamples(`${folder}/README.md`, readFileSync(join(repoRoot, folder, 'README.md'), 'utf8')));
     expect(examples.map((e) => e.readme)).toEqual([

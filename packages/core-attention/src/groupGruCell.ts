@@ -6,7 +6,7 @@ import { requireShape } from './validation.js';
 
 /**
  * U independent GRU cells in one op, reset-after form with gate order **r, z, n** like {@link GRUCell}
- * (spec rim.md: `n = tanh(Wx·x + r ⊙ (Wh·h + bh))`, `h' = (1−z)⊙n + z⊙h`). All weights U(±1/√H) — never
+ * (PyTorch's GRU equations: `n = tanh(Wx·x + r ⊙ (Wh·h + bh))`, `h' = (1−z)⊙n + z⊙h`). All weights U(±1/√H) — never
  * all-ones as in the reference's group GRU.
  *
  * Weights: `kernel` `[U, in, 3H]`, `recurrentKernel` `[U, H, 3H]`, `bias` `[U, 3H]`, `recurrentBias` `[U, 3H]`

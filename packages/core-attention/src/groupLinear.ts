@@ -5,7 +5,7 @@ import { requirePositiveInt, requireShape } from './validation.js';
 import { WeightedModule } from './weightedModule.js';
 
 /**
- * `y[b, u] = x[b, u] · W[u]` for all units in one batched matmul (spec rim.md, GroupLinear):
+ * `y[b, u] = x[b, u] · W[u]` for all units in one batched matmul (the RIM reference's GroupLinearLayer, `RIM.py`):
  * x `[B, U, din]`, W `[U, din, dout]` → `[B, U, dout]`.
  */
 export function groupMatMul(x: tf.Tensor3D, w: tf.Tensor3D | tf.Variable): tf.Tensor3D {

@@ -22,7 +22,7 @@ export interface GroupCellArgs {
 }
 
 /**
- * U independent LSTM cells in one op (spec rim.md, Group LSTM): x `[B, U, in]`, h and c `[B, U, H]`.
+ * U independent LSTM cells in one op (the RIM reference's GroupLSTMCell, `RIM.py`): x `[B, U, in]`, h and c `[B, U, H]`.
  * Gate order **i, f, g, o** like {@link LSTMCell}. All weights U(±1/√H).
  *
  * Weights:

@@ -28,7 +28,7 @@ export function uniformInit(shape: number[], limit: number, seed?: number): tf.T
   return tf.randomUniform(shape, -limit, limit, 'float32', seed);
 }
 
-/** N(0, std²): the reference's GroupLinear initialisation uses std = 0.01 (spec rim.md, Initialisation). */
+/** N(0, std²): the reference's GroupLinear initialisation uses std = 0.01 (its GroupLinearLayer, `RIM.py`). */
 export function normalInit(shape: number[], std: number, seed?: number): tf.Tensor {
   return tf.randomNormal(shape, 0, std, 'float32', seed);
 }

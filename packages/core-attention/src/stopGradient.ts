@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Identity forward, gradient `dy ⊙ keep` backward (`keep` broadcastable to x, 0/1). tfjs-core has no
- * stop-gradient op; RIM's blocked gradient (spec rim.md step 6) is this with keep = the active mask, and
+ * stop-gradient op; RIM's blocked gradient (step 6 of `@mempo/rim`'s RIMCell step) is this with keep = the active mask, and
  * `keep = 0` is a plain stop-gradient.
  */
 export function blockGradient<T extends tf.Tensor>(x: T, keep: tf.Tensor | number): T {

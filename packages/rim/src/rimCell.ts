@@ -36,7 +36,7 @@ import {
 export type RIMCellKind = 'lstm' | 'gru';
 
 /**
- * How units compete (spec rim.md, Competition): `'null-attention'` (paper) scores a unit by
+ * How units compete (the competition, step 3 of a {@link RIMCell} step): `'null-attention'` (paper) scores a unit by
  * 1 − its attention to the null element; `'real-logit'` (reference code) by its pre-softmax logit on the
  * real input (max over elements). They agree while the input key bias is zero.
  */
@@ -162,7 +162,7 @@ type Optional = 'seed' | 'referenceQuirks' | 'inputInit' | 'cellBias';
 type Resolved = Required<Omit<RIMCellArgs, Optional>> & Pick<RIMCellArgs, Optional>;
 
 /**
- * One Recurrent Independent Mechanisms step (Goyal et al. 2019; spec rim.md, "One RIMCell step"):
+ * One Recurrent Independent Mechanisms step (Goyal et al. 2019, section 2; the parts are rimStep.ts's named functions):
  * null element, input attention, top-k competition, masked read, independent group dynamics, blocked
  * gradient, communication with residual, masked update.
  *
@@ -238,7 +238,7 @@ export class RIMCell {
     this.a = a;
     const { units: U, hiddenSize: H, inputSize: D, numInputHeads: hi, numCommHeads: hc } = a;
     const seeds = new SeedStream(a.seed);
-    // Spec rim.md, Initialisation: shared key/value like a dense layer (their biases are the null element's
+    // Initialisation (the rim README, "Reference quirks"): shared key/value like a dense layer (their biases are the null element's
     // key and value, so they are kept), GroupLinear maps N(0, 0.01²), cell weights U(±1/√H).
     const inputInit = a.inputInit ? { init: a.inputInit } : {};
     this.inputKey = new Dense({ inputSize: D, outputSize: hi * a.inputKeySize, ...inputInit, seed: seeds.next() });

@@ -19,7 +19,7 @@ export interface RIMLayerResult {
 }
 
 /**
- * A sequence model of RIM cells like `nn.LSTM` (spec rim.md, "RIM layer"): input `[T, B, D]`, n layers,
+ * A sequence model of RIM cells like `nn.LSTM` (the reference's `RIM` module of `RIM.py`): input `[T, B, D]`, n layers,
  * optionally bidirectional (backward outputs re-reversed and concatenated on features), zero initial state
  * unless given. Weight names: `layers.<l>.<dir>.<RIMCell name>` with dir `forward` / `backward`.
  *

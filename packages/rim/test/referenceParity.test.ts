@@ -70,7 +70,7 @@ describe('parity with the PyTorch reference RIMCell (weights trained elsewhere)'
   });
 
   it('the paper rule selects differently from the reference once the key bias is non-zero', () => {
-    // Why 'real-logit' exists (spec rim.md, Competition): the reference's nn.Linear key has a bias, so the
+    // Why 'real-logit' exists (SelectionRule in rimCell.ts): the reference's nn.Linear key has a bias, so the
     // null element's logit varies by unit and 1 − P(null) ranks units differently from the real logit.
     const ref = fixture.cases[0]!;
     const masks = (['real-logit', 'null-attention'] as const).map((sel) => {

@@ -85,6 +85,23 @@ describe('any gymnasium env through the bridge', () => {
     }
   });
 
+  it('sends a larger picture (ALE/Breakout-v5, 210×160×3 RGB) as grayscale uint8 [P, 1, 84, 84]', async () => {
+    const env = await makeGymEnv({ envId: 'ALE/Breakout-v5', numEnvs: 2 });
+    try {
+      expect(env.observationSpace).toEqual({ shape: [1, 84, 84], dtype: 'uint8' });
+      expect(env.actionSpace.n).toBe(4);
+      const obs = await env.reset(0);
+      expect(obs).toBeInstanceOf(Uint8Array);
+      expect(obs.length).toBe(2 * 84 * 84);
+      // Breakout's walls and bricks are drawn from the first frame: the picture is not blank.
+      expect(new Set(obs.subarray(0, 84 * 84)).size).toBeGreaterThan(2);
+      const step = await env.step(new Int32Array([1, 1]));
+      expect(step.obs.length).toBe(2 * 84 * 84);
+    } finally {
+      await env.close();
+    }
+  });
+
   it('refuses an unknown id and continuous actions when the env is made', async () => {
     const unknown = await makeGymEnv({ envId: 'CartPol-v1', numEnvs: 1 }).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(BridgeError);

@@ -12,7 +12,7 @@ import { rankMask } from './topKMask.js';
  * 3H block (fewer kernels, forward and backward). The stored weights keep core-attention's
  * {@link LSTM_GATE_ORDER}; a sequence reorders them once ({@link toFusedGateOrder}).
  */
-export const FUSED_LSTM_GATE_ORDER: LSTMGateOrder = ['i', 'f', 'o', 'g'];
+const FUSED_LSTM_GATE_ORDER: LSTMGateOrder = ['i', 'f', 'o', 'g'];
 
 /** A stored LSTM weight (gate blocks on the last axis) in {@link FUSED_LSTM_GATE_ORDER}. */
 export function toFusedGateOrder<T extends tf.Tensor>(w: T): T {

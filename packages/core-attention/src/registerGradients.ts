@@ -12,7 +12,8 @@
  *
  * tfjs-core's Node entry (CommonJS) registers no gradients, and its ES-module file that does cannot be loaded
  * by Node (its imports have no file extensions). So the package build bundles this file with those definitions
- * and the tfjs-core internals they use (scripts/bundle-gradients.mjs), the way `@tensorflow/tfjs` ships them;
+ * and the tfjs-core internals they use into dist/registerGradients.bundle.js (scripts/bundle-gradients.mjs), the
+ * file the entry point resolves to, the way `@tensorflow/tfjs` ships them;
  * tfjs-core's own entry stays external and loads first, so they register into the registry and engine of the
  * tfjs-core the application loaded.
  */

@@ -1,17 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { coreFromConfig } from '@mempo/core-attention';
+import { coreFromConfig, type MemoryCore } from '@mempo/core-attention';
 import { AGENT_PRESETS } from '@mempo/ppo';
 // Importing the plugin registers the RIM core, which coreFromConfig (and so loadAgent) rebuilds by name.
 import '@mempo/rim';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../src/backend.js';
 import { makeCore } from '../src/training/memoryCores.js';
 
 /** Weight name → shape. */
 const shapes = (weights: Record<string, tf.Tensor>) => Object.fromEntries(Object.entries(weights).map(([n, t]) => [n, t.shape]));
 
 describe("minigrid-rim's RIM core: the reference RIMCell of minigrid_experiments/model.py (U=4, H=16, k=3, d_value 64)", () => {
-  const core = makeCore('rim', 'minigrid', [1, 64], {}, 1, AGENT_PRESETS['minigrid-rim'].cores.rim);
-  const weights = core.getWeights();
+  let core: MemoryCore;
+  let weights: Record<string, tf.Tensor>;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    core = makeCore('rim', 'minigrid', [1, 64], {}, 1, AGENT_PRESETS['minigrid-rim'].cores.rim);
+    weights = core.getWeights();
+  });
 
   it('has exactly the reference layers: a group LSTM without a bias (RIM.py GroupLSTMCell: GroupLinearLayer i2h/h2h)', () => {
     expect(shapes(weights)).toEqual({

@@ -7,7 +7,8 @@ import { installStopHandlers, stopReport } from './training/stopSignals.js';
 import { envIdProblems } from './training/envIds.js';
 import { resolveRun } from './training/resolvedRun.js';
 import { checkRunFolder } from './training/runFolderCheck.js';
-import { ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
+import { RIM_OPTIONS } from '@mempo/rim';
+import { numberFromText, ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
 import { DEFAULT_EVAL_EPISODES, evaluationFlags } from './training/evaluationDuringTraining.js';
 
 /** Parses a positive integer flag, naming the flag in the error; beyond 2^53 − 1 integers are not exact, so `1e99` is refused. */
@@ -66,9 +67,10 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .addOption(new Option('--preset <name>', 'PPO preset').choices(PRESET_NAMES).default(defaults.preset))
       .option('--stack <n>', 'frames stacked per observation (default: 1 for recurrent cores, 4 Atari / 8 Warehouse for fnn)', positiveInt('--stack'))
       .option('--out <dir>', 'run folder (default runs/<env>-<memory>-s<seed>); an existing run there is resumed')
-      .option('--units <n>', 'RIM: number of units', positiveInt('--units'))
-      .option('--k <n>', 'RIM: active units per step (1 ≤ k ≤ units)', positiveInt('--k'))
-      .option('--hidden <n>', 'hidden size (per unit for RIM)', positiveInt('--hidden'));
+      // Core sizes are checked by the core's own option schema once the memory is known (coreSizes).
+      .option('--units <n>', `rim.units: ${RIM_OPTIONS.shape.units.description} (default: the paper's)`, numberFromText)
+      .option('--k <n>', `rim.k: ${RIM_OPTIONS.shape.k.description} (default: the paper's)`, numberFromText)
+      .option('--hidden <n>', "<memory>.hiddenSize: hidden size (per unit for RIM; default: the paper's)", numberFromText);
     // Every PPO field, from its schema (ppo README, "Config"); --frames and --envs keep their names.
     for (const option of ppoOptions(defaults.preset)) command.addOption(option);
     // Evaluation during training, keeping best/ (README, "Evaluation during training").

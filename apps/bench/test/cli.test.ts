@@ -32,7 +32,7 @@ describe('CLI validation (built dist/cli.js)', () => {
     expect(mempo('minigrid', '--preset', 'fast').stderr).toContain('Allowed choices are minigrid-rim, atari, iam');
     const k = mempo('minigrid', '--units', '4', '--k', '5');
     expect(k.status).toBe(1);
-    expect(k.stderr).toContain('error: --k must be at most --units (got --k 5, --units 4)');
+    expect(k.stderr).toContain('error: rim.k: 5 is more than units 4; must be at most units');
   });
 
   it('rejects bad study, report and evaluate arguments with the fix', () => {
@@ -63,7 +63,7 @@ describe('CLI validation (built dist/cli.js)', () => {
     expect(r.stderr).toContain(`error: ${file} is not a valid study file:`);
     expect(r.stderr).toContain('name: name must be lowercase letters, digits and dashes (it names the output folder)');
     expect(r.stderr).toContain('frames: Too small: expected number to be >0');
-    expect(r.stderr).toContain('memories[0].k: k must be at most units (got k=4, units=2)');
+    expect(r.stderr).toContain('memories[0].k: 4 is more than units 2; must be at most units');
     expect(existsSync(join(dir, 'out'))).toBe(false);
     writeFileSync(file, '{ "name": ');
     expect(mempo('study', file).stderr).toContain(`${file} is not valid JSON`);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { parseOptions } from '@mempo/core-attention';
 import { CONFIG_FIELDS, PRESETS, resolveConfig } from '@mempo/ppo';
+import { RIM_OPTIONS } from '@mempo/rim';
 import { addTrainingCommands } from '../src/trainingCommands.js';
 import { PPO_FLAGS, parsePpoFlag, ppoFieldShape, ppoFlagValues } from '../src/training/ppoFlags.js';
 import { resolveRun } from '../src/training/resolvedRun.js';
@@ -63,6 +65,18 @@ describe('PPO settings: one schema behind the CLI, study files and the library',
       `s.json is not a valid study file:\n  memories[0].${CLIP_MESSAGE}`,
     );
     expect(() => resolveConfig('iam', { clipEpsilon: 1.5 })).toThrow(new Error(CLIP_MESSAGE));
+  });
+
+  it('core sizes are checked by the core package’s schema, in the same words from a flag, a study file and the library', async () => {
+    const message = 'rim.k: 5 is more than units 4; must be at most units';
+    await expect(program().parseAsync(['node', 'mempo', 'minigrid', '--units', '4', '--k', '5'])).rejects.toThrow(new Error(message));
+    expect(() => parseStudy({ ...study, family: 'minigrid', preset: 'minigrid-rim', experiments: [{ train: 'MiniGrid-Empty-5x5-v0' }], memories: [{ label: 'R', memory: 'rim', units: 4, k: 5 }] }, 's.json')).toThrow(
+      `s.json is not a valid study file:\n  memories[0].${message.slice('rim.'.length)}`,
+    );
+    expect(() => parseOptions(RIM_OPTIONS, { units: 4, k: 5 }, 'rim')).toThrow(new Error(message));
+    await expect(program().parseAsync(['node', 'mempo', 'warehouse', '--memory', 'lstm', '--hidden', '0'])).rejects.toThrow(
+      new Error('lstm.hiddenSize: 0 is out of range; must be an integer ≥ 1'),
+    );
   });
 
   it('parses flag text by the field’s type and refuses what the schema refuses', () => {

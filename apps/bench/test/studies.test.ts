@@ -42,7 +42,7 @@ describe('study files', () => {
 
   it('rejects malformed studies with the field path and the fix', () => {
     const bad = (patch: Record<string, unknown>) => () => parseStudy({ ...valid, ...patch }, 'bad.json');
-    expect(bad({ memories: [{ label: 'R', memory: 'rim', units: 2, k: 3 }], published: {} })).toThrow('memories[0].k: k must be at most units (got k=3, units=2)');
+    expect(bad({ memories: [{ label: 'R', memory: 'rim', units: 2, k: 3 }], published: {} })).toThrow('memories[0].k: 3 is more than units 2; must be at most units');
     expect(bad({ memories: [{ label: 'L', memory: 'lstm', k: 3 }], published: {} })).toThrow("memories[0].k: units and k apply to rim only (memory is 'lstm'); remove them");
     expect(bad({ memories: [{ label: 'X', memory: 'transformer' }] })).toThrow(/memories\[0\]\.memory: Invalid option: expected one of "rim"\|"iam"\|"lstm"\|"gru"\|"fnn"/);
     expect(bad({ seeds: [] })).toThrow('seeds: Too small');

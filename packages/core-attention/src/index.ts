@@ -5,6 +5,8 @@ export { maskStateAtStarts } from './episodeStarts.js';
 export { scanWithResets, sequenceByStep, timeSteps, type ScanStep } from './scanSequence.js';
 export { flattenSet, requireSetInput, requireSetSequence, requireState } from './setInput.js';
 export { requirePositiveInt, requireRate, requireShape } from './validation.js';
+export { numberField, enumField, booleanField, optionalFields, formatIssues, parseOptions, rangeText, showValue, type NumberRange } from './optionFields.js';
+export { FLAT_CORE_OPTIONS } from './flatCoreOptions.js';
 export { SeedStream, uniformInit, normalInit, glorotUniformInit, initVariable, initKernel, initBias, INIT_SCHEMES, type InitScheme } from './initializers.js';
 export { assignWeights, prefixNames, snapshotWeights, type NamedVariables } from './namedWeights.js';
 export { WeightedModule } from './weightedModule.js';

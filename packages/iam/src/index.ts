@@ -5,6 +5,7 @@ export { IAMStaticCore, type IAMStaticCoreArgs } from './iamStaticCore.js';
 export type { IAMBranchArgs } from './iamCoreBase.js';
 export { IAMDynamicCore, type IAMDynamicCoreArgs } from './iamDynamicCore.js';
 export { createIAMCore } from './createIAMCore.js';
+export { IAM_OPTIONS } from './iamOptions.js';
 export { InfluenceAttention, type InfluenceAttentionArgs, type InfluenceAttentionResult } from './influenceAttention.js';
 export { WAREHOUSE_D_SET, validateDSet, selectDSet } from './dSet.js';
 export { FeedForwardBranch } from './feedForwardBranch.js';

@@ -1,70 +1,6 @@
+import { booleanField, enumField, formatIssues, numberField } from '@mempo/core-attention';
 import { z } from 'zod';
 import type { PpoConfig } from './config.js';
-
-/**
- * The allowed values of a numeric field: bounds (open or closed) and whether it must be an integer. One
- * description serves the schema's checks, every error message and the CLI's help, so they cannot disagree.
- */
-interface NumberRange {
-  integer?: boolean;
-  /** Lower bound; `minOpen` excludes it. */
-  min?: number;
-  minOpen?: boolean;
-  /** Upper bound; `maxOpen` excludes it. */
-  max?: number;
-  maxOpen?: boolean;
-}
-
-/** `in (0, 1)`, `in [0, 1]`, `> 0`, `≥ 0`, `an integer ≥ 1`: what a value of `range` must be, in words. */
-export function rangeText(range: NumberRange): string {
-  const { min, max } = range;
-  if (range.integer) return min === undefined ? 'an integer' : `an integer ≥ ${min}`;
-  if (min !== undefined && max !== undefined) return `in ${range.minOpen ? '(' : '['}${min}, ${max}${range.maxOpen ? ')' : ']'}`;
-  if (min !== undefined) return `${range.minOpen ? '>' : '≥'} ${min}`;
-  return 'a finite number';
-}
-
-/** A value as an error message shows it: numbers and booleans as written, strings quoted, absence as `missing`. */
-export function showValue(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  return JSON.stringify(value) ?? String(value);
-}
-
-/** `<value> <problem>; must be <allowed>`: the one wording of every field error (the ppo README, "Config"). */
-function fieldError(problem: (input: unknown) => string, allowed: string) {
-  return (issue: { input?: unknown }): string => {
-    const shown = showValue(issue.input);
-    return issue.input === undefined ? `missing; must be ${allowed}` : `${shown} ${problem(issue.input)}; must be ${allowed}`;
-  };
-}
-
-/**
- * A number field with `range`. Integers must be safe (beyond 2^53 − 1 they are not exact, so `1e99` steps is
- * refused as out of range).
- */
-function numberField(range: NumberRange, description: string, orNull = '') {
-  const allowed = rangeText(range) + orNull;
-  const outOfRange = fieldError(() => 'is out of range', allowed);
-  let schema = z.number({ error: fieldError(() => 'is not a number', allowed) });
-  if (range.integer)
-    schema = schema.int({
-      error: fieldError((v) => (Number.isInteger(v) ? 'is out of range' : 'is not an integer'), allowed),
-    });
-  else schema = schema.finite({ error: outOfRange });
-  if (range.min !== undefined) schema = range.minOpen ? schema.gt(range.min, { error: outOfRange }) : schema.gte(range.min, { error: outOfRange });
-  if (range.max !== undefined) schema = range.maxOpen ? schema.lt(range.max, { error: outOfRange }) : schema.lte(range.max, { error: outOfRange });
-  return schema.describe(description);
-}
-
-function enumField<const T extends readonly [string, ...string[]]>(values: T, description: string) {
-  const allowed = `one of ${values.map((v) => `'${v}'`).join(', ')}`;
-  return z.enum(values, { error: fieldError(() => 'is not allowed', allowed) }).describe(description);
-}
-
-function booleanField(description: string) {
-  return z.boolean({ error: fieldError(() => 'is not a boolean', 'true or false') }).describe(description);
-}
 
 const count = (description: string) => numberField({ integer: true, min: 1 }, description);
 const positive = (description: string) => numberField({ min: 0, minOpen: true }, description);
@@ -151,11 +87,6 @@ export const ppoConfigSchema = z.strictObject(PPO_FIELD_SCHEMAS, { error: unknow
     issue('seqsPerBatch', `${c.seqsPerBatch} is not a multiple of numEnvs ${c.numEnvs}; must be one with minibatchGrouping 'time-blocks', which keeps each time block's numEnvs sequences together`);
   if (c.totalSteps < c.numEnvs * c.numSteps) issue('totalSteps', `${c.totalSteps} is less than one update; must be at least numEnvs·numSteps = ${c.numEnvs * c.numSteps}`);
 });
-
-/** `ppo.clipEpsilon: 1.5 is out of range; must be in (0, 1)`, one line per issue, paths under `prefix`. */
-export function formatIssues(error: z.ZodError, prefix: string): string {
-  return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('\n');
-}
 
 /**
  * Checks one field's value alone, as a CLI flag or a study file sets it; throws the field's error

@@ -3,6 +3,7 @@ import { RIMCore, type RIMCoreArgs } from './rimCore.js';
 
 export { RIMCell, type RIMCellArgs, type RIMReferenceQuirks, type RIMCellKind, type RIMState, type RIMStepResult, type SelectionRule, type RIMSequenceResult } from './rimCell.js';
 export { RIMCore, type RIMCoreArgs } from './rimCore.js';
+export { RIM_OPTIONS } from './rimOptions.js';
 export { RIMLayer, type RIMLayerArgs, type RIMLayerResult } from './rimLayer.js';
 export { topKMask } from './topKMask.js';
 export { weightsFromReferenceRIMCell } from './referenceWeights.js';

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PRESET_NAMES, ppoOverridesSchema, type PresetName } from '@mempo/ppo';
+import { FLAT_CORE_OPTIONS } from '@mempo/core-attention';
+import { RIM_OPTIONS } from '@mempo/rim';
 import { z } from 'zod';
 import { agentOverridesSchema } from '../training/agentOverrides.js';
 import { MEMORY_NAMES } from '../training/memoryCores.js';
@@ -23,9 +25,10 @@ const memoryEntry = z
   .object({
     label: z.string().min(1).describe('row label in the tables, e.g. "RIM (k=3)"'),
     memory: z.enum(MEMORY_NAMES),
-    units: positiveInt.optional(),
-    k: positiveInt.optional(),
-    hidden: positiveInt.optional(),
+    // Checked by the owning packages' option schemas, in their words (rim's RIM_OPTIONS, core-attention's FLAT_CORE_OPTIONS).
+    units: RIM_OPTIONS.shape.units,
+    k: RIM_OPTIONS.shape.k,
+    hidden: FLAT_CORE_OPTIONS.shape.hiddenSize.describe('hidden size: per unit for rim, the state for lstm/gru/iam, the layer for fnn'),
     stack: positiveInt.optional().describe('frames stacked per observation (e.g. 8 for "FNN 8-obs")'),
     referenceQuirks: z
       .object({ cellFromHidden: z.boolean().optional().describe('c := h after every step, as the RIM reference model.py') })
@@ -39,8 +42,8 @@ const memoryEntry = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (m.k !== undefined && m.units !== undefined && m.k > m.units)
-      ctx.addIssue({ code: 'custom', path: ['k'], message: `k must be at most units (got k=${m.k}, units=${m.units})` });
+    const rim = RIM_OPTIONS.safeParse({ units: m.units, k: m.k });
+    for (const issue of rim.success ? [] : rim.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     if (m.memory !== 'rim' && (m.units !== undefined || m.k !== undefined))
       ctx.addIssue({ code: 'custom', path: [m.units !== undefined ? 'units' : 'k'], message: `units and k apply to rim only (memory is '${m.memory}'); remove them` });
     if (m.memory !== 'rim' && m.referenceQuirks !== undefined)

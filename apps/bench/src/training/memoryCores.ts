@@ -1,8 +1,7 @@
-import { coreFromConfig, type MemoryCore } from '@mempo/core-attention';
-// The plugin packages register their cores ('iam', 'rim') for coreFromConfig.
-import '@mempo/iam';
-import type { RIMReferenceQuirks } from '@mempo/rim';
-import '@mempo/rim';
+import { FLAT_CORE_OPTIONS, coreFromConfig, parseOptions, type MemoryCore } from '@mempo/core-attention';
+// Importing the plugin packages also registers their cores ('iam', 'rim') for coreFromConfig.
+import { IAM_OPTIONS } from '@mempo/iam';
+import { RIM_OPTIONS, type RIMReferenceQuirks } from '@mempo/rim';
 import { PAPER_MEMORIES, paperCore, paperCoreConfig, type CoreRecipe, type PaperFamily } from '@mempo/ppo';
 
 /** The memory cores the CLI and studies can name. */
@@ -53,9 +52,22 @@ export function coreSizes(memory: MemoryName, family: EnvFamily, overrides: Core
   if (memory === 'rim') {
     const units = overrides.units ?? (paper['units'] as number);
     const quirks = overrides.referenceQuirks ? { referenceQuirks: overrides.referenceQuirks } : {};
-    return { units, k: overrides.k ?? Math.min(paper['k'] as number, units), hidden: overrides.hidden ?? paper.hiddenSize, ...quirks };
+    return checked(memory, { units, k: overrides.k ?? Math.min(paper['k'] as number, units), hidden: overrides.hidden ?? paper.hiddenSize, ...quirks });
   }
-  return { hidden: overrides.hidden ?? paper.hiddenSize };
+  return checked(memory, { hidden: overrides.hidden ?? paper.hiddenSize });
+}
+
+/** The option schema of each memory, from the package that owns the core (rim, iam, core-attention). */
+const CORE_OPTIONS = { rim: RIM_OPTIONS, iam: IAM_OPTIONS, lstm: FLAT_CORE_OPTIONS, gru: FLAT_CORE_OPTIONS, fnn: FLAT_CORE_OPTIONS } as const;
+
+/**
+ * Sizes checked by the core's own option schema, so a CLI flag, a study file and a saved run.json fail with
+ * its words: `rim.k: 5 is more than units 4; must be at most units`.
+ */
+function checked(memory: MemoryName, sizes: CoreSizes): CoreSizes {
+  const { hidden, ...rest } = sizes;
+  parseOptions<unknown>(CORE_OPTIONS[memory], { ...rest, hiddenSize: hidden }, memory);
+  return sizes;
 }
 
 /**

@@ -55,8 +55,13 @@ function fromText(field: keyof PpoConfig, text: string): unknown {
   const { type, nullable } = ppoFieldShape(field);
   if (nullable && text === 'null') return null;
   if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
-  if (type === 'number') return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+  if (type === 'number') return numberFromText(text);
   return text;
+}
+
+/** A flag's text as a number when it is one, else the text itself, for a schema to refuse with its message. */
+export function numberFromText(text: string): unknown {
+  return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
 }
 
 function placeholder(field: keyof PpoConfig): string {

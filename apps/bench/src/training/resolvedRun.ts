@@ -70,7 +70,6 @@ export function resolveRun(request: RunRequest): Resolution {
     throw new Error(`--stack applies to Atari and the Warehouse only (${env.family === 'gym' ? 'gym' : 'MiniGrid'} observations are not stacked); remove --stack`);
   if (env.family !== 'atari' && env.flicker !== 0) throw new Error(`--flicker applies to Atari only (got a ${env.family} env); remove --flicker`);
   const sizes = coreSizes(memory, env.family, core);
-  if ('k' in sizes && sizes.k > sizes.units) throw new Error(`--k must be at most --units (got --k ${sizes.k}, --units ${sizes.units})`);
 
   const base = resolveConfig(request.preset, {
     ...request.ppo,

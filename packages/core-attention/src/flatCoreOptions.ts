@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { numberField, optionalFields } from './optionFields.js';
+
+/**
+ * The options of the LSTM, GRU and FNN cores that a CLI or a study file sets, as one zod schema (every field
+ * optional; the core-attention README, "Option schemas"). The input shape and seed come from the agent.
+ *
+ * @example
+ * parseOptions(FLAT_CORE_OPTIONS, { hiddenSize: 64 }, 'lstm'); // { hiddenSize: 64 }
+ */
+export const FLAT_CORE_OPTIONS = z.strictObject(
+  optionalFields({
+    hiddenSize: numberField({ integer: true, min: 1 }, 'H: the LSTM/GRU state size, or the FNN layer width'),
+  }),
+);

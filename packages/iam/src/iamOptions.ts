@@ -1,0 +1,16 @@
+import { enumField, numberField, optionalFields } from '@mempo/core-attention';
+import { z } from 'zod';
+
+/**
+ * The IAM cores' options a CLI or a study file sets, as one zod schema (every field optional; the iam README,
+ * "Options"). The input shape, d-set and seed come from the agent.
+ *
+ * @example
+ * parseOptions(IAM_OPTIONS, { hiddenSize: 0 }, 'iam'); // throws 'iam.hiddenSize: 0 is out of range; must be an integer ≥ 1'
+ */
+export const IAM_OPTIONS = z.strictObject(
+  optionalFields({
+    variant: enumField(['static', 'dynamic'], 'static: a fixed d-set; dynamic: attention over the regions (d-patch)'),
+    hiddenSize: numberField({ integer: true, min: 1 }, "H: the recurrent branch's state size"),
+  }),
+);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * The IAM cores' options a CLI or a study file sets, as one zod schema (every field optional; the iam README,
- * "Options"). The input shape, d-set and seed come from the agent.
+ * "Usage"). The input shape, d-set and seed come from the agent.
  *
  * @example
  * parseOptions(IAM_OPTIONS, { hiddenSize: 0 }, 'iam'); // throws 'iam.hiddenSize: 0 is out of range; must be an integer ≥ 1'

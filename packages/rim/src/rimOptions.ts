@@ -18,7 +18,7 @@ export const RIM_OPTIONS = z
       k: count('k: units active per step (k ≤ U)'),
       hiddenSize: count('H: hidden size of each unit'),
       cell: enumField(['lstm', 'gru'], "each unit's cell"),
-      selection: enumField(['null-attention', 'real-logit'], 'how the k active units are chosen (the rim README, "Competition")'),
+      selection: enumField(['null-attention', 'real-logit'], 'how the k active units are chosen: null-attention (paper) or real-logit (reference code)'),
       inputInit: enumField(INIT_SCHEMES as readonly [InitScheme, ...InitScheme[]], "initialisation of the input attention's key and value maps"),
       cellBias: booleanField('the group cells have a bias (the reference code has none)'),
       referenceQuirks: z

@@ -46,6 +46,10 @@ describe('packed libraries in a project of their own', () => {
     // tsc's unbundled output of the entry point would fail in Node; the package's exports never name it.
     expect(packed[1]!.files).not.toContain('dist/registerGradients.js');
     expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toContain('Apache License');
+    // Every manifest of the repository agrees with the LICENSE, the private root and app included.
+    const manifests = ['package.json', 'apps/bench/package.json', ...LIBRARIES.map((folder) => `${folder}/package.json`)];
+    const licenses = manifests.map((path) => [path, JSON.parse(readFileSync(join(repoRoot, path), 'utf8')).license]);
+    expect(licenses).toEqual(manifests.map((path) => [path, 'Apache-2.0']));
   });
 
   it('installs offline from the npm cache with only tfjs-core, the cpu backend and @types/node beside them', () => {

@@ -34,6 +34,20 @@ describe('summarizeDiagnostics', () => {
     tf.dispose([a, u]);
   });
 
+  it("the Atari RIM case (U = 6 over 49 regions and the null element): the old mean is 1/50 for any input, the spread is not", () => {
+    const scores = (scale: number, seed: number) => tf.tidy(() => tf.softmax(tf.mul(tf.randomNormal([4, 6, 50], 0, 1, 'float32', seed), scale)) as tf.Tensor3D);
+    const [soft, sharp] = [scores(0.5, 1), scores(4, 2)];
+    for (const a of [soft, sharp]) expect(tf.mean(a).dataSync()[0]).toBeCloseTo(1 / 50, 6);
+    const spreadOf = (a: tf.Tensor3D): number => {
+      const summary = summarizeDiagnostics({ inputAttention: a });
+      const value = summary.dataSync()[0]!;
+      summary.dispose();
+      return value;
+    };
+    expect(spreadOf(sharp)).toBeGreaterThan(4 * spreadOf(soft));
+    tf.dispose([soft, sharp]);
+  });
+
   it('keeps a small diagnostic per element (mean over envs), in key order before a large one', () => {
     const mask = tf.tensor2d([[1, 0, 1, 1, 0, 1], [0, 0, 1, 1, 1, 1]]);
     const a = attention(focused);

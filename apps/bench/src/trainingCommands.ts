@@ -7,7 +7,9 @@ import { installStopHandlers, stopReport } from './training/stopSignals.js';
 import { envIdProblems } from './training/envIds.js';
 import { resolveRun } from './training/resolvedRun.js';
 import { checkRunFolder } from './training/runFolderCheck.js';
+import { parseOptions } from '@mempo/core-attention';
 import { RIM_OPTIONS } from '@mempo/rim';
+import { ENV_OPTIONS } from './training/envOptions.js';
 import { numberFromText, ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
 import { DEFAULT_EVAL_EPISODES, evaluationFlags } from './training/evaluationDuringTraining.js';
 
@@ -20,10 +22,15 @@ export function positiveInt(flag: string) {
   };
 }
 
-function probability(value: string): number {
-  const p = Number(value);
-  if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(`--flicker must be a probability in [0, 1] (got '${value}')`);
-  return p;
+/** Parses an env option's flag through ENV_OPTIONS; a bad value fails with its message (`env.flicker: 2 is out of range; must be in [0, 1]`). */
+function envOption(field: 'flicker' | 'stack') {
+  return (text: string): number => {
+    try {
+      return parseOptions(ENV_OPTIONS, { [field]: numberFromText(text) }, 'env')[field]!;
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
 
 /** The parsed flags: the command's own, and the PPO fields' (read by {@link ppoFlagValues}). */
@@ -65,7 +72,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .description(defaults.description)
       .addOption(new Option('--memory <core>', 'memory core').choices(MEMORY_NAMES).default('rim'))
       .addOption(new Option('--preset <name>', 'PPO preset').choices(PRESET_NAMES).default(defaults.preset))
-      .option('--stack <n>', 'frames stacked per observation (default: 1 for recurrent cores, 4 Atari / 8 Warehouse for fnn)', positiveInt('--stack'))
+      .option('--stack <n>', `env.stack: ${ENV_OPTIONS.shape.stack.description} (default: the paper agent's: 4 Atari / 8 Warehouse for fnn, else 1)`, envOption('stack'))
       .option('--out <dir>', 'run folder (default runs/<env>-<memory>-s<seed>); an existing run there is resumed')
       // Core sizes are checked by the core's own option schema once the memory is known (coreSizes).
       .option('--units <n>', `rim.units: ${RIM_OPTIONS.shape.units.description} (default: the paper's)`, numberFromText)
@@ -79,7 +86,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .option('--eval-episodes <n>', `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})`, positiveInt('--eval-episodes'))
       .option('--eval-deterministic', 'evaluate with the most likely actions instead of sampled ones');
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
-    if (family === 'atari') command.option('--flicker <p>', 'flicker probability (IAM paper)', probability, 0.5);
+    if (family === 'atari') command.option('--flicker <p>', `env.flicker: ${ENV_OPTIONS.shape.flicker.description}`, envOption('flicker'), 0.5);
     command.action(async (flags: TrainingFlags) => {
       const { seed = 1, engine = 'auto', totalSteps, numEnvs, ...ppo } = ppoFlagValues(flags);
       const spec: RunSpec = {

@@ -28,7 +28,7 @@ describe('CLI validation (built dist/cli.js)', () => {
     expect(mempo('atari', '--frames', '-3').stderr).toContain("option '--frames <x>' argument '-3' is invalid. ppo.totalSteps: -3 is out of range; must be an integer ≥ 1");
     expect(mempo('atari', '--frames', '1e99').stderr).toContain('ppo.totalSteps: 1e+99 is out of range; must be an integer ≥ 1');
     expect(mempo('atari', '--clip-epsilon', '1.5').stderr).toContain('ppo.clipEpsilon: 1.5 is out of range; must be in (0, 1)');
-    expect(mempo('atari', '--flicker', '2').stderr).toContain("--flicker must be a probability in [0, 1] (got '2')");
+    expect(mempo('atari', '--flicker', '2').stderr).toContain("option '--flicker <p>' argument '2' is invalid. env.flicker: 2 is out of range; must be in [0, 1]");
     expect(mempo('minigrid', '--preset', 'fast').stderr).toContain('Allowed choices are minigrid-rim, atari, iam');
     const k = mempo('minigrid', '--units', '4', '--k', '5');
     expect(k.status).toBe(1);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { agentOverridesSchema } from '../training/agentOverrides.js';
 import { MEMORY_NAMES } from '../training/memoryCores.js';
 import { envIdProblems } from '../training/envIds.js';
+import { ENV_OPTIONS } from '../training/envOptions.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -29,7 +30,7 @@ const memoryEntry = z
     units: RIM_OPTIONS.shape.units,
     k: RIM_OPTIONS.shape.k,
     hidden: FLAT_CORE_OPTIONS.shape.hiddenSize.describe('hidden size: per unit for rim, the state for lstm/gru/iam, the layer for fnn'),
-    stack: positiveInt.optional().describe('frames stacked per observation (e.g. 8 for "FNN 8-obs")'),
+    stack: ENV_OPTIONS.shape.stack.describe('frames stacked per observation (e.g. 8 for "FNN 8-obs")'),
     referenceQuirks: z
       .object({ cellFromHidden: z.boolean().optional().describe('c := h after every step, as the RIM reference model.py') })
       .strict()
@@ -99,7 +100,7 @@ export const studySchema = z
     frames: positiveInt.describe('agent steps summed over envs, per run'),
     seeds: z.array(z.number().int().nonnegative()).min(1).describe('one run per seed per cell'),
     envs: positiveInt.optional().describe("parallel envs per run; default: the preset's"),
-    flicker: z.number().min(0).max(1).default(0.5).describe('Atari: flicker probability'),
+    flicker: ENV_OPTIONS.shape.flicker.unwrap().default(0.5).describe('Atari: flicker probability'),
     engine: z
       .enum(['auto', 'graph', 'eager'])
       .default('auto')

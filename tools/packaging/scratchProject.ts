@@ -90,7 +90,7 @@ export function scratchLockfile(
   const byName = new Map(Object.entries(tarballs).map(([folder, t]) => [t.name, folder]));
   const lockPackages: Record<string, LockEntry> = {};
   const dependencies: Record<string, string> = {};
-  const pending: { from: string; target: string }[] = [];
+  const pending: string[] = []; // lockfile paths still to copy
   // Workspace folders become node_modules/<name> in the scratch project; nested paths follow them.
   const scratchPath = (path: string): string => {
     for (const [folder, t] of Object.entries(tarballs)) if (path.startsWith(`${folder}/`)) return `node_modules/${t.name}${path.slice(folder.length)}`;
@@ -110,14 +110,15 @@ export function scratchLockfile(
         if (entry.optionalDependencies?.[dep] !== undefined) continue;
         throw new Error(`${from || 'root'}: dependency ${dep} is not in package-lock.json; run npm install in the repository first`);
       }
-      pending.push({ from, target });
+      pending.push(target);
     }
   };
   for (const [folder, t] of Object.entries(tarballs)) {
     const ws = src[folder];
     if (!ws) throw new Error(`package-lock.json has no workspace ${folder}`);
-    const entry: LockEntry = { version: ws.version!, resolved: `file:${t.file}` };
-    for (const field of ['license', 'dependencies', 'peerDependencies', 'peerDependenciesMeta'] as const) if (ws[field]) entry[field] = ws[field];
+    const { license, dependencies: deps, peerDependencies, peerDependenciesMeta } = ws;
+    const entry: LockEntry = { version: ws.version!, resolved: `file:${t.file}`, license, dependencies: deps, peerDependencies, peerDependenciesMeta };
+    for (const field of Object.keys(entry)) if (entry[field] === undefined) delete entry[field];
     lockPackages[`node_modules/${t.name}`] = entry;
     dependencies[t.name] = `file:${t.file}`;
     visit(folder, ws);
@@ -126,10 +127,10 @@ export function scratchLockfile(
     const entry = src[`node_modules/${name}`];
     if (!entry?.version) throw new Error(`package-lock.json pins no ${name}; add it to the repository's dependencies`);
     dependencies[name] = entry.version;
-    pending.push({ from: '', target: `node_modules/${name}` });
+    pending.push(`node_modules/${name}`);
   }
   while (pending.length > 0) {
-    const { target } = pending.pop()!;
+    const target = pending.pop()!;
     const path = scratchPath(target);
     if (lockPackages[path]) continue;
     const entry: LockEntry = { ...src[target]! };

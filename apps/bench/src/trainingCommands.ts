@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PRESET_NAMES, assertRunNotLocked, paperAgent, type PaperFamily, type PresetName } from '@mempo/ppo';
+import { EVAL_OPTIONS, PRESET_NAMES, assertRunNotLocked, paperAgent, type PaperFamily, type PresetName } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { MEMORY_NAMES, type EnvFamily, type MemoryName } from './training/memoryCores.js';
 import { defaultRunDir, runTraining, type RunSpec } from './training/runTraining.js';
@@ -7,10 +7,9 @@ import { installStopHandlers, stopReport } from './training/stopSignals.js';
 import { envIdProblems } from './training/envIds.js';
 import { resolveRun } from './training/resolvedRun.js';
 import { checkRunFolder } from './training/runFolderCheck.js';
-import { parseOptions } from '@mempo/core-attention';
 import { RIM_OPTIONS } from '@mempo/rim';
 import { ENV_OPTIONS } from './training/envOptions.js';
-import { numberFromText, ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
+import { numberFromText, optionFlag, ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
 import { DEFAULT_EVAL_EPISODES, evaluationFlags } from './training/evaluationDuringTraining.js';
 
 /** Parses a positive integer flag, naming the flag in the error; beyond 2^53 − 1 integers are not exact, so `1e99` is refused. */
@@ -22,16 +21,6 @@ export function positiveInt(flag: string) {
   };
 }
 
-/** Parses an env option's flag through ENV_OPTIONS; a bad value fails with its message (`env.flicker: 2 is out of range; must be in [0, 1]`). */
-function envOption(field: 'flicker' | 'stack') {
-  return (text: string): number => {
-    try {
-      return parseOptions(ENV_OPTIONS, { [field]: numberFromText(text) }, 'env')[field]!;
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-  };
-}
 
 /** The parsed flags: the command's own, and the PPO fields' (read by {@link ppoFlagValues}). */
 interface TrainingFlags extends Record<string, unknown> {
@@ -72,7 +61,7 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .description(defaults.description)
       .addOption(new Option('--memory <core>', 'memory core').choices(MEMORY_NAMES).default('rim'))
       .addOption(new Option('--preset <name>', 'PPO preset').choices(PRESET_NAMES).default(defaults.preset))
-      .option('--stack <n>', `env.stack: ${ENV_OPTIONS.shape.stack.description} (default: the paper agent's: 4 Atari / 8 Warehouse for fnn, else 1)`, envOption('stack'))
+      .option('--stack <n>', `env.stack: ${ENV_OPTIONS.shape.stack.description} (default: the paper agent's: 4 Atari / 8 Warehouse for fnn, else 1)`, optionFlag(ENV_OPTIONS, 'stack', 'env'))
       .option('--out <dir>', 'run folder (default runs/<env>-<memory>-s<seed>); an existing run there is resumed')
       // Core sizes are checked by the core's own option schema once the memory is known (coreSizes).
       .option('--units <n>', `rim.units: ${RIM_OPTIONS.shape.units.description} (default: the paper's)`, numberFromText)
@@ -82,11 +71,11 @@ export function addTrainingCommands(program: Command, backend: () => string | un
     for (const option of ppoOptions(defaults.preset)) command.addOption(option);
     // Evaluation during training, keeping best/ (README, "Evaluation during training").
     command
-      .option('--eval-every <n>', 'evaluate each time the agent steps pass a multiple of N, on a separate env, keeping the best agent in best/ (default: no evaluation)', positiveInt('--eval-every'))
-      .option('--eval-episodes <n>', `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})`, positiveInt('--eval-episodes'))
+      .option('--eval-every <n>', `eval.every: ${EVAL_OPTIONS.shape.every.description} (default: no evaluation)`, optionFlag(EVAL_OPTIONS, 'every', 'eval'))
+      .option('--eval-episodes <n>', `eval.episodes: ${EVAL_OPTIONS.shape.episodes.description} (default ${DEFAULT_EVAL_EPISODES})`, optionFlag(EVAL_OPTIONS, 'episodes', 'eval'))
       .option('--eval-deterministic', 'evaluate with the most likely actions instead of sampled ones');
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
-    if (family === 'atari') command.option('--flicker <p>', `env.flicker: ${ENV_OPTIONS.shape.flicker.description}`, envOption('flicker'), 0.5);
+    if (family === 'atari') command.option('--flicker <p>', `env.flicker: ${ENV_OPTIONS.shape.flicker.description}`, optionFlag(ENV_OPTIONS, 'flicker', 'env'), 0.5);
     command.action(async (flags: TrainingFlags) => {
       const { seed = 1, engine = 'auto', totalSteps, numEnvs, ...ppo } = ppoFlagValues(flags);
       const spec: RunSpec = {

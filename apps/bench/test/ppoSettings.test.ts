@@ -79,10 +79,13 @@ describe('PPO settings: one schema behind the CLI, study files and the library',
     );
   });
 
-  it('env options: --flicker and a study’s flicker fail in the same words', () => {
+  it('env and evaluation options: --flicker and a study’s flicker fail in the same words, as --eval-every does', () => {
     expect(parseError(['atari', '--flicker', '2'])).toBe("error: option '--flicker <p>' argument '2' is invalid. env.flicker: 2 is out of range; must be in [0, 1]");
     expect(() => parseStudy({ ...study, flicker: 2 }, 's.json')).toThrow('s.json is not a valid study file:\n  flicker: 2 is out of range; must be in [0, 1]');
     expect(parseError(['warehouse', '--stack', '0'])).toContain('env.stack: 0 is out of range; must be an integer ≥ 1');
+    // Evaluation during training: ppo's EVAL_OPTIONS, the same wording.
+    expect(parseError(['warehouse', '--eval-every', '0'])).toContain('eval.every: 0 is out of range; must be an integer ≥ 1');
+    expect(parseError(['warehouse', '--eval-episodes', 'ten'])).toContain('eval.episodes: "ten" is not a number; must be an integer ≥ 1');
   });
 
   it('parses flag text by the field’s type and refuses what the schema refuses', () => {

@@ -1,4 +1,5 @@
 export { type PpoConfig, type Schedule, type EngineChoice, type UpdateRounding, type SequenceShift, type MinibatchGrouping, CONFIG_FIELDS, validateConfig, numUpdates, updatesFor } from './config.js';
+export { EVAL_OPTIONS } from './evalOptions.js';
 export { PPO_FIELD_SCHEMAS, ppoConfigSchema, ppoOverridesSchema, parsePpoField, parsePpoOverrides } from './configSchema.js';
 export { PRESETS, PRESET_NAMES, type PresetName, resolveConfig } from './presets.js';
 export { AGENT_PRESETS, type AgentSpec } from './agentPresets.js';

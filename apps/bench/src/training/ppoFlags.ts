@@ -1,5 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { parseOptions } from '@mempo/core-attention';
 import { CONFIG_FIELDS, PPO_FIELD_SCHEMAS, PRESETS, parsePpoField, type PpoConfig, type PresetName } from '@mempo/ppo';
+import type { z } from 'zod';
 
 /**
  * Flags whose names predate the generated ones and stay (the root README's commands): `--frames` for
@@ -68,6 +70,24 @@ function placeholder(field: keyof PpoConfig): string {
   const { type, nullable, options } = ppoFieldShape(field);
   const value = type === 'boolean' ? 'true|false' : type === 'enum' ? options.join('|') : 'x';
   return `<${value}${nullable ? '|null' : ''}>`;
+}
+
+/**
+ * The argument parser of a numeric flag for `field` of an options schema (env, evaluation): the text as a
+ * number, checked by the schema, a bad value failing with its message under `prefix`
+ * (`env.flicker: 2 is out of range; must be in [0, 1]`).
+ *
+ * @example
+ * command.option('--flicker <p>', 'flicker probability', optionFlag(ENV_OPTIONS, 'flicker', 'env'), 0.5);
+ */
+export function optionFlag<T extends Record<string, unknown>>(schema: z.ZodType<T>, field: keyof T & string, prefix: string) {
+  return (text: string): T[typeof field] => {
+    try {
+      return parseOptions(schema, { [field]: numberFromText(text) }, prefix)[field];
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
 
 /** Parses a flag's text through the field's schema; a bad value fails with the schema's message (`ppo.gamma: 2 is out of range; must be in [0, 1]`). */

@@ -19,6 +19,8 @@ export interface ReportFiles {
   markdown: string;
   csv: string;
   html: string;
+  /** The bundled font beside the HTML, which it and the inline SVGs use. */
+  font: string;
   curves: ChartFiles[];
   heatmaps: ChartFiles[];
   tables: ResultTable[];
@@ -88,7 +90,7 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   }
 
   // The HTML and its inline SVGs use the bundled font, copied beside them.
-  copyReportFont(dir);
+  const font = copyReportFont(dir);
   const html = join(dir, 'index.html');
   writeFileAtomic(
     html,
@@ -104,5 +106,5 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
       },
     }),
   );
-  return { markdown, csv, html, curves, heatmaps, tables };
+  return { markdown, csv, html, font, curves, heatmaps, tables };
 }

@@ -10,6 +10,7 @@ import { positiveInt } from '../trainingCommands.js';
 import { installRelayHandlers, installStopHandlers, stopReport } from '../training/stopSignals.js';
 import { executeRun, readPlan } from './executeRun.js';
 import { EXECUTORS, localExecutor, slurmExecutor, type ExecutorName } from './executor.js';
+import { exportStudy, formatExport } from './exportStudy.js';
 import { formatStatus, studyStatus } from './slurmExecutor.js';
 import type { SlurmResources } from './slurmScript.js';
 import { planRuns } from './studyRuns.js';
@@ -192,6 +193,23 @@ export function addStudyCommands(program: Command, backend: () => string | undef
       const { runs, note } = studyStatus(planRuns(resolved, out), out);
       console.log(formatStatus(runs));
       if (note) console.error(`note: exit codes unknown (${note})`);
+    });
+
+  study
+    .command('export')
+    .description("copy a study's report and each finished run's config.json, progress.csv, eval.json and run.json (no checkpoints) into a folder to commit, e.g. results/<study>")
+    .argument('<study>', studyArg)
+    .option('--out <dir>', 'study folder (default study-results/<name>)')
+    .requiredOption('--to <dir>', 'export folder, e.g. results/<name>; files a previous export wrote there (export.json) are replaced, others left alone')
+    .option('--frames <n>', 'the --frames the study ran with', positiveInt('--frames'))
+    .option('--seeds <n>', 'the --seeds the study ran with', positiveInt('--seeds'))
+    .action(async (arg: string, flags: Pick<StudyFlags, 'out' | 'frames' | 'seeds'> & { to: string }) => {
+      const file = studyFile(arg);
+      const resolved = withOverrides(loadStudy(file), flags);
+      const overrides = { ...(flags.frames !== undefined ? { frames: flags.frames } : {}), ...(flags.seeds !== undefined ? { seeds: flags.seeds } : {}) };
+      const out = flags.out ?? join('study-results', resolved.name);
+      const done = await exportStudy({ study: resolved, studyFile: file, out, to: flags.to, overrides });
+      console.log(formatExport(done).join('\n'));
     });
 
   program

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
 import { writePlan, type RunOutcome } from '../src/studies/executeRun.js';
+import { addStudyCommands } from '../src/studies/studyCommands.js';
 import { exportStudy, formatExport } from '../src/studies/exportStudy.js';
 import { planRuns, type PlannedRun } from '../src/studies/studyRuns.js';
 import { parseStudy } from '../src/studies/studySchema.js';
@@ -177,5 +179,26 @@ describe('mempo study export', () => {
       `--out ${join(root, 'missing')} does not exist: run the study first or pass its folder`,
     );
     expect(existsSync(join(root, 'results'))).toBe(false);
+  });
+
+  it('runs as `study export` from the CLI: the same error for a bad --to, the summary on stdout', async () => {
+    const { root, out, file } = fakeStudy();
+    const mempo = (...args: string[]) => {
+      const program = new Command().exitOverride().enablePositionalOptions();
+      addStudyCommands(program, () => undefined);
+      return program.parseAsync(['node', 'mempo', 'study', 'export', file, '--out', out, ...args]);
+    };
+    await expect(mempo('--to', file)).rejects.toThrow(`--to ${file} is a file: pass a folder to export into (it is created when missing)`);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await mempo('--to', join(root, 'results'), '--seeds', '2');
+      expect(log).toHaveBeenCalledTimes(1);
+      expect(String(log.mock.calls[0]![0])).toMatch(/^exported 2 finished runs of tiny .* with study.json and export.json$/);
+    } finally {
+      log.mockRestore();
+    }
+    const manifest = JSON.parse(readFileSync(join(root, 'results', 'export.json'), 'utf8'));
+    expect([manifest.overrides, manifest.runs, manifest.skipped]).toEqual([{ seeds: 2 }, [S1, S2], []]);
+    expect(manifest.mempoCommit).toMatch(/^[0-9a-f]{40}$/);
   });
 });

@@ -219,7 +219,7 @@ describe('train', () => {
       "engine 'graph' needs the native 'tensorflow' backend (@tensorflow/tfjs-node): use engine 'eager' (or 'auto') on wasm and cpu",
     );
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => small({ engine: 'fast' as never })).toThrow(`engine must be 'auto', 'graph' or 'eager' (got "fast")`);
+    expect(() => small({ engine: 'fast' as never })).toThrow(`ppo.engine: "fast" is not allowed; must be one of 'auto', 'graph', 'eager'`);
     const runDir = tempDir();
     const done = await train({ config: small({ totalSteps: 64 }), ...parts, runDir });
     done.agent.dispose();

@@ -35,7 +35,8 @@ export function runDifferences(requested: ResolvedRun, recorded: ResolvedRun): S
   for (const key of ['units', 'k', 'hidden', 'referenceQuirks'] as const)
     pairs.push([key, (requested.core as Record<string, unknown>)[key], (recorded.core as Record<string, unknown>)[key]]);
   // The agent (preset's, with a study's overrides), part by part; plans written before it was resolved have none.
-  if (recorded.agent !== undefined)
+  // Another preset explains its agent as it explains its PPO fields (below).
+  if (recorded.agent !== undefined && requested.preset === recorded.preset)
     for (const key of ['heads', 'encoderInit', 'encoderBias', 'cores'] as const) pairs.push([`agent.${key}`, requested.agent[key], recorded.agent[key]]);
   const differences = pairs.filter(([, a, b]) => !same(a, b)).map(([field, requested, recorded]) => ({ field, requested, recorded }));
   // Another preset explains its fields; with the same preset, a field that differs is a preset that changed.
@@ -55,8 +56,13 @@ function ppoDifferences(requested: Partial<PpoConfig>, recorded: Partial<PpoConf
  */
 export function describeDifferences(differences: readonly SpecDifference[], requestedIn = 'here', flagPrefix = '--'): string {
   // A PPO field is its generated flag on the CLI (`--learning-rate`), its `ppo.` key in a study.
+  // The agent has no flags: its parts are named as a study names them (`agent.heads`).
   const name = (field: string) =>
-    field.startsWith('ppo.') && flagPrefix !== '' ? `${flagPrefix}${PPO_FLAGS[field.slice(4) as keyof PpoConfig]}` : `${flagPrefix}${field}`;
+    field.startsWith('ppo.') && flagPrefix !== ''
+      ? `${flagPrefix}${PPO_FLAGS[field.slice(4) as keyof PpoConfig]}`
+      : field.startsWith('agent.')
+        ? field
+        : `${flagPrefix}${field}`;
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
   return differences.map((d) => `${name(d.field)} ${show(d.requested)} ${requestedIn}, ${show(d.recorded)} in the run`).join('; ');
 }

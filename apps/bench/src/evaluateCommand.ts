@@ -4,7 +4,9 @@ import { writeFileAtomic } from '@mempo/ppo';
 import { useBackend } from './backend.js';
 import { evaluateRun, readRunSpec } from './evaluateRun.js';
 import { envIdProblems } from './training/envIds.js';
-import { positiveInt } from './trainingCommands.js';
+import { nonNegativeInt, positiveInt } from './trainingCommands.js';
+import { ENV_OPTIONS } from './training/envOptions.js';
+import { optionFlag } from './training/ppoFlags.js';
 
 interface EvaluateFlags {
   run: string;
@@ -17,17 +19,7 @@ interface EvaluateFlags {
   best?: boolean;
 }
 
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer ≥ 0 (got '${value}')`);
-  return n;
-}
 
-function probability(value: string): number {
-  const p = Number(value);
-  if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(`--flicker must be a probability in [0, 1] (got '${value}')`);
-  return p;
-}
 
 /** Adds `evaluate`: a run's newest checkpoint (or `best/` with --best), N episodes on its training env or any env of its family. */
 export function addEvaluateCommand(program: Command, backend: () => string | undefined): void {
@@ -37,9 +29,9 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
     .requiredOption('--run <dir>', 'run folder written by a training command or a study')
     .option('--env <id>', "env id of the run's family (default: the training env)")
     .option('--episodes <n>', 'episodes to finish', positiveInt('--episodes'), 100)
-    .option('--seed <n>', 'evaluation seed (default 10000 + the run seed)', nonNegativeInt)
+    .option('--seed <n>', 'evaluation seed (default 10000 + the run seed)', nonNegativeInt('--seed'))
     .option('--envs <n>', 'parallel envs (default: as in training)', positiveInt('--envs'))
-    .option('--flicker <p>', "Atari: flicker probability (default: the run's)", probability)
+    .option('--flicker <p>', "Atari: flicker probability (default: the run's)", optionFlag(ENV_OPTIONS, 'flicker', 'env'))
     .option('--deterministic', 'take the most likely action instead of sampling one')
     .option('--best', "the agent of the run's best evaluation during training (best/, written with --eval-every) instead of its newest checkpoint")
     .action(async (flags: EvaluateFlags) => {

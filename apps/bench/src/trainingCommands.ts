@@ -12,6 +12,15 @@ import { ENV_OPTIONS } from './training/envOptions.js';
 import { numberFromText, optionFlag, ppoFlagValues, ppoOptions } from './training/ppoFlags.js';
 import { DEFAULT_EVAL_EPISODES, evaluationFlags } from './training/evaluationDuringTraining.js';
 
+/** Parses a seed-like flag: an integer from 0 up to 2^53 − 1, naming the flag in the error. */
+export function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer ≥ 0 (got '${value}')`);
+    return n;
+  };
+}
+
 /** Parses a positive integer flag, naming the flag in the error; beyond 2^53 − 1 integers are not exact, so `1e99` is refused. */
 export function positiveInt(flag: string) {
   return (value: string): number => {

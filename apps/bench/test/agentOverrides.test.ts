@@ -90,7 +90,7 @@ describe("a study memory's agent overrides (ablations of the preset's agent)", (
     // The same folder under other overrides is refused before anything is written.
     await expect(
       runTraining({ env: { family: 'warehouse', id: 'warehouse', flicker: 0 }, memory: 'rim', preset: 'iam', seed: 1, totalSteps: 1024, numEnvs: 8, core: { units: 2, k: 1, hidden: 4 }, runDir, progress: false }),
-    ).rejects.toThrow(/holds a run with other settings \(run\.json\): --agent\.heads /);
+    ).rejects.toThrow(/holds a run with other settings \(run\.json\): agent\.heads /);
   });
 });
 

@@ -7,6 +7,8 @@ import { parseOptions } from '@mempo/core-attention';
 import { CONFIG_FIELDS, PRESETS, resolveConfig } from '@mempo/ppo';
 import { RIM_OPTIONS } from '@mempo/rim';
 import { addTrainingCommands } from '../src/trainingCommands.js';
+import { addEvaluateCommand } from '../src/evaluateCommand.js';
+import { addRecordCommand } from '../src/record/recordCommand.js';
 import { PPO_FLAGS, parsePpoFlag, ppoFieldShape, ppoFlagValues } from '../src/training/ppoFlags.js';
 import { resolveRun } from '../src/training/resolvedRun.js';
 import { planRuns } from '../src/studies/studyRuns.js';
@@ -19,6 +21,8 @@ const CLIP_MESSAGE = 'ppo.clipEpsilon: 1.5 is out of range; must be in (0, 1)';
 function program(): Command {
   const p = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   addTrainingCommands(p, () => undefined);
+  addEvaluateCommand(p, () => undefined);
+  addRecordCommand(p, () => undefined);
   for (const command of p.commands) command.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   return p;
 }
@@ -79,8 +83,10 @@ describe('PPO settings: one schema behind the CLI, study files and the library',
     );
   });
 
-  it('env and evaluation options: --flicker and a study’s flicker fail in the same words, as --eval-every does', () => {
+  it('env and evaluation options: --flicker (training and evaluate) and a study’s flicker fail in the same words, as --eval-every does', () => {
     expect(parseError(['atari', '--flicker', '2'])).toBe("error: option '--flicker <p>' argument '2' is invalid. env.flicker: 2 is out of range; must be in [0, 1]");
+    expect(parseError(['evaluate', '--run', 'r', '--flicker', '2'])).toBe("error: option '--flicker <p>' argument '2' is invalid. env.flicker: 2 is out of range; must be in [0, 1]");
+    expect(parseError(['record', '--run', 'r', '--seed', '-1'])).toBe("error: option '--seed <n>' argument '-1' is invalid. --seed must be an integer ≥ 0 (got '-1')");
     expect(() => parseStudy({ ...study, flicker: 2 }, 's.json')).toThrow('s.json is not a valid study file:\n  flicker: 2 is out of range; must be in [0, 1]');
     expect(parseError(['warehouse', '--stack', '0'])).toContain('env.stack: 0 is out of range; must be an integer ≥ 1');
     // Evaluation during training: ppo's EVAL_OPTIONS, the same wording.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { useBackend } from '../backend.js';
 import { readRunSpec } from '../evaluateRun.js';
-import { positiveInt } from '../trainingCommands.js';
+import { nonNegativeInt, positiveInt } from '../trainingCommands.js';
 import { recordRun } from './recordRun.js';
 
 interface RecordFlags {
@@ -15,11 +15,6 @@ interface RecordFlags {
   fps: number;
 }
 
-function seedValue(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer ≥ 0 (got '${value}')`);
-  return n;
-}
 
 function fpsValue(value: string): number {
   const n = Number(value);
@@ -42,7 +37,7 @@ export function addRecordCommand(program: Command, backend: () => string | undef
     .option('--episodes <n>', 'episodes to record', positiveInt('--episodes'), 1)
     .option('--out <file>', 'the GIF to write (default <run>/record-<env>[-deterministic].gif)')
     .option('--deterministic', 'take the most likely action instead of sampling one')
-    .option('--seed <n>', 'seed of the env reset and the sampled actions (default 10000 + the run seed)', seedValue)
+    .option('--seed <n>', 'seed of the env reset and the sampled actions (default 10000 + the run seed)', nonNegativeInt('--seed'))
     .option('--max-steps <n>', 'longest episode recorded, in steps (a longer one is cut)', positiveInt('--max-steps'), 500)
     .option('--fps <n>', 'frames per second', fpsValue, 8)
     .action(async (flags: RecordFlags) => {

@@ -113,6 +113,17 @@ describe('learning curves', () => {
     expect(chart.svgText.match(/aria-roledescription="line mark"/g)?.length).toBe(4);
     expect(chart.svgText.match(/aria-roledescription="rule mark"/g)?.length).toBe(1);
   });
+
+  it('give each of more than 10 models its own colour and show long labels whole', async () => {
+    const labels = Array.from({ length: 13 }, (_, i) => `− a difference undone, row ${i}`);
+    const runs = labels.map((label, i) => run(label, 1, [0.1 + i / 20, 0.2 + i / 20]));
+    const chart = await renderChart(learningCurveSpec('ablation', runs, 'agent steps'), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
+    // The mean lines (stroke-width 2.5) carry the colour scale; the default palette would repeat after 10.
+    const meanStrokes = [...chart.svgText.matchAll(/<path[^>]*stroke="(#[0-9a-f]{6})"[^>]*stroke-width="2.5"/g)].map((m) => m[1]);
+    expect(meanStrokes).toHaveLength(13);
+    expect(new Set(meanStrokes).size).toBe(13);
+    for (const label of labels) expect(chart.svgText).toContain(label);
+  });
 });
 
 describe('statistics', () => {

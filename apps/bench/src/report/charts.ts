@@ -84,7 +84,16 @@ export function learningCurveSpec(
 ): TopLevelSpec {
   const x = { field: 'step', type: 'quantitative' as const, title: unit };
   // One colour scale; its legend comes from the mean lines only (full opacity), never from the pale bands.
-  const color = { field: 'label', type: 'nominal' as const, title: 'model', legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  // Vega's default palette has 10 colours and repeats after that (an ablation has 13 rows): 20 distinct ones
+  // beyond 10 models. Labels are shown whole, however long (an ablation row names what it undoes).
+  const models = new Set(runs.map((r) => r.plan.label)).size;
+  const color = {
+    field: 'label',
+    type: 'nominal' as const,
+    title: 'model',
+    ...(models > 10 ? { scale: { scheme: 'tableau20' } } : {}),
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 0 },
+  };
   const quiet = { ...color, legend: null };
   const seeds = runs.flatMap((r) => r.curve.map((p) => ({ label: r.plan.label, seed: r.plan.seed, step: p.step, value: p.value })));
   const published = Object.entries(options.published ?? {}).map(([label, value]) => ({ label, value }));

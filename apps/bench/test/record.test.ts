@@ -42,6 +42,8 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
       env: { family: 'warehouse', id: 'warehouse', flicker: 0 },
       memory: 'rim', preset: 'iam', seed: 1, core: { units: 5, k: 2, hidden: 8 },
       numEnvs: 2, totalSteps: 256, engine: 'eager', runDir: warehouseRim, progress: false,
+      // Evaluated once, after its one update: best/ is that update's agent.
+      evaluation: { every: 256, episodes: 1, deterministic: false },
     });
     await runTraining({
       env: { family: 'minigrid', id: 'MiniGrid-Empty-5x5-v0', flicker: 0 },
@@ -136,6 +138,14 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
     expect(pixel(bars, 32, 90)).toEqual([255, 255, 255]);
     expect(pixel(bars, 96, 240)).toEqual([31, 119, 180]); // −2: the full bar (120 px) below the middle
     expect(pixel(bars, 96, 100)).toEqual([255, 255, 255]);
+  });
+
+  it('records best/ with best: true, and names the fix for a run evaluated during training never', async () => {
+    const rec = await recordRun(warehouseRim, { episodes: 1, out: join(dir, 'best.gif'), maxSteps: 2, best: true });
+    expect(rec.update).toBe(JSON.parse(readFileSync(join(warehouseRim, 'best', 'meta.json'), 'utf8')).update);
+    await expect(recordRun(minigridRim, { episodes: 1, out: join(dir, 'z.gif'), best: true })).rejects.toThrow(
+      `${minigridRim} has no best/: it is written by evaluation during training (--eval-every N, or an EvalCallback); load the newest checkpoint instead`,
+    );
   });
 
   it('refuses a folder that is not a run and a run without a checkpoint, naming the fix', async () => {

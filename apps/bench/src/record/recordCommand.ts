@@ -10,6 +10,7 @@ interface RecordFlags {
   episodes: number;
   out?: string;
   deterministic?: boolean;
+  best?: boolean;
   seed?: number;
   maxSteps: number;
   fps: number;
@@ -24,8 +25,8 @@ function fpsValue(value: string): number {
 }
 
 /** The default video path: in the run folder, named after the env and the action choice. */
-export function defaultVideoPath(runDir: string, envId: string, deterministic: boolean): string {
-  return join(runDir, `record-${envId.replace(/[^A-Za-z0-9.-]+/g, '_')}${deterministic ? '-deterministic' : ''}.gif`);
+export function defaultVideoPath(runDir: string, envId: string, deterministic: boolean, best = false): string {
+  return join(runDir, `record-${envId.replace(/[^A-Za-z0-9.-]+/g, '_')}${deterministic ? '-deterministic' : ''}${best ? '-best' : ''}.gif`);
 }
 
 /** Adds `record`: a GIF of a run's agent playing N episodes, with its memory drawn beside each frame. */
@@ -37,6 +38,7 @@ export function addRecordCommand(program: Command, backend: () => string | undef
     .option('--episodes <n>', 'episodes to record', positiveInt('--episodes'), 1)
     .option('--out <file>', 'the GIF to write (default <run>/record-<env>[-deterministic].gif)')
     .option('--deterministic', 'take the most likely action instead of sampling one')
+    .option('--best', "the agent of the run's best evaluation during training (best/, written with --eval-every) instead of its newest checkpoint")
     .option('--seed <n>', 'seed of the env reset and the sampled actions (default 10000 + the run seed)', nonNegativeInt('--seed'))
     .option('--max-steps <n>', 'longest episode recorded, in steps (a longer one is cut)', positiveInt('--max-steps'), 500)
     .option('--fps <n>', 'frames per second', fpsValue, 8)
@@ -45,11 +47,12 @@ export function addRecordCommand(program: Command, backend: () => string | undef
       const spec = readRunSpec(flags.run);
       const info = await useBackend(backend());
       console.error(`backend: ${info.name}`);
-      const out = flags.out ?? defaultVideoPath(flags.run, spec.env.id, flags.deterministic === true);
+      const out = flags.out ?? defaultVideoPath(flags.run, spec.env.id, flags.deterministic === true, flags.best === true);
       const recording = await recordRun(flags.run, {
         episodes: flags.episodes,
         out,
         deterministic: flags.deterministic === true,
+        best: flags.best === true,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         maxSteps: flags.maxSteps,
         fps: flags.fps,
@@ -57,7 +60,7 @@ export function addRecordCommand(program: Command, backend: () => string | undef
       });
       console.log(
         `wrote ${recording.path}: ${recording.frames} frames, ${recording.width}×${recording.height}, ${(recording.bytes / 1024).toFixed(0)} KiB, ` +
-          `${spec.memory} on ${spec.env.id}, checkpoint update ${recording.update}`,
+          `${spec.memory} on ${spec.env.id}, ${flags.best === true ? 'best/ from' : 'checkpoint'} update ${recording.update}`,
       );
     });
 }

@@ -13,6 +13,8 @@ export interface RecordOptions {
   out: string;
   /** Argmax actions instead of sampled ones. Default false. */
   deterministic?: boolean;
+  /** The agent of `best/` (the best evaluation during training, `--eval-every`) instead of the newest checkpoint. Default false. */
+  best?: boolean;
   /** Seed of the env reset and the action sampling; default 10 000 + the run's seed (as `evaluate`). */
   seed?: number;
   /** Longest episode recorded, in steps; a longer one is cut there and the next begins. Default 500. */
@@ -104,7 +106,7 @@ function decide(agent: ActorCritic, obs: tf.Tensor, state: tf.Tensor[], start: b
 export async function recordRun(runDir: string, options: RecordOptions): Promise<Recording> {
   const maxSteps = options.maxSteps ?? 500;
   const delayMs = Math.round(1000 / (options.fps ?? 8));
-  const loaded = await loadRun(runDir, undefined, 1);
+  const loaded = await loadRun(runDir, undefined, 1, options.best === true ? 'best' : 'latest');
   const { agent, env, spec } = loaded;
   const frameOf = envFrameSource(spec.env.family, env);
   const names = actionNames(spec.env.family, env);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, initVariable, uniformInit } from './initializers.js';
+import { SeedStream, initKernel, initVariable, uniformInit, type InitScheme } from './initializers.js';
 import type { NamedVariables } from './namedWeights.js';
 import { requirePositiveInt } from './validation.js';
 import { WeightedModule } from './weightedModule.js';
@@ -20,6 +20,18 @@ export interface GatedCellSizes {
    */
   bias?: boolean;
 }
+
+/**
+ * How a dense gated cell's weights start (the core-attention README, "LSTM initialisation"):
+ * - `'uniform'`: PyTorch's recurrent cells, kernels and bias U(±1/√H).
+ * - `'glorot'`: TF 1's `BasicLSTMCell`: one Glorot-uniform kernel over `[x, h]` (`[in + H, G·H]`, so both parts
+ *   share the limit √(6 / (in + H + G·H))), zero bias.
+ * - `'orthogonal'`: `orthogonal_(weight, 1)` on PyTorch's `weight_ih` and `weight_hh` each (CleanRL's LSTM), zero bias.
+ */
+export type CellInit = Extract<InitScheme, 'uniform' | 'glorot' | 'orthogonal'>;
+
+/** The {@link CellInit} schemes, for option schemas and messages. */
+export const CELL_INITS = ['uniform', 'glorot', 'orthogonal'] as const satisfies readonly CellInit[];
 
 /**
  * The weights every gated cell has, with G gate blocks stacked on the last axis: an input kernel, a
@@ -43,8 +55,9 @@ export abstract class GatedCellBase extends WeightedModule {
   /**
    * @param owner class name for error messages
    * @param gates G, the number of gate blocks
+   * @param init how kernels and bias start; anything but `'uniform'` only for a dense cell (no `units`)
    */
-  protected constructor(owner: string, sizes: GatedCellSizes, gates: number) {
+  protected constructor(owner: string, sizes: GatedCellSizes, gates: number, init: CellInit = 'uniform') {
     super(owner);
     if (sizes.units !== undefined) requirePositiveInt('units', sizes.units);
     requirePositiveInt('inputSize', sizes.inputSize);
@@ -54,10 +67,24 @@ export abstract class GatedCellBase extends WeightedModule {
     this.leadingShape = sizes.units === undefined ? [] : [sizes.units];
     this.seeds = new SeedStream(sizes.seed);
     const GH = gates * sizes.hiddenSize;
-    this.kernel = this.newWeight([sizes.inputSize, GH]);
-    this.recurrentKernel = this.newWeight([sizes.hiddenSize, GH]);
+    if (init !== 'uniform' && sizes.units !== undefined)
+      throw new Error(`${owner}: init '${init}' is for dense cells; a group cell (units=${sizes.units}) takes 'uniform' only`);
+    this.kernel = this.newKernel(init, [sizes.inputSize, GH], sizes.inputSize + sizes.hiddenSize);
+    this.recurrentKernel = this.newKernel(init, [sizes.hiddenSize, GH], sizes.inputSize + sizes.hiddenSize);
     // Drawn last, so a cell without it has the same kernels as one with it (same seed).
-    this.bias = sizes.bias === false ? null : this.newWeight([GH]);
+    if (sizes.bias === false) this.bias = null;
+    else this.bias = init === 'uniform' ? this.newWeight([GH]) : initVariable(() => tf.zeros([GH]));
+  }
+
+  /**
+   * A kernel `[rows, G·H]` by `init`; `concatRows` = in + H, the rows of the one kernel over `[x, h]` that TF's
+   * `BasicLSTMCell` draws (its Glorot fan-in). `'uniform'` draws exactly as before the option existed.
+   */
+  private newKernel(init: CellInit, shape: [number, number], concatRows: number): tf.Variable {
+    if (init === 'uniform') return this.newWeight(shape);
+    const seed = this.seeds.next();
+    if (init === 'glorot') return initVariable(() => uniformInit(shape, Math.sqrt(6 / (concatRows + shape[1])), seed));
+    return initVariable(() => initKernel('orthogonal', shape, 1, seed));
   }
 
   /** z + bias, or z itself for a cell without a bias. */

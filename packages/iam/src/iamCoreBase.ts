@@ -6,6 +6,7 @@ import {
   requireSetSequence,
   requireState,
   snapshotWeights,
+  type CellInit,
   type CoreCallOptions,
   type CoreConfig,
   type CoreSequenceResult,
@@ -32,12 +33,27 @@ export interface IAMBranchArgs {
   hiddenSize?: number;
   /** Recurrent cell. Default 'lstm' (the paper); 'gru' as in a public reproduction. */
   cell?: IAMCellType;
+  /**
+   * How the LSTM's kernels and bias start (core-attention's `CellInit`). Default `'uniform'` (PyTorch's); the IAM
+   * code's `BasicLSTMCell` is `'glorot'` (the iam README, "Recurrent cell"). LSTM only.
+   */
+  cellInit?: CellInit;
+  /** Added to the LSTM's forget gate pre-activation at every step (BasicLSTMCell's `forget_bias`). Default 0. LSTM only. */
+  forgetBias?: number;
   /** Seed for reproducible initialisation. */
   seed?: number;
 }
 
-/** An IAM core's arguments with every default filled in (the seed stays optional). */
-export type ResolvedArgs<A extends IAMBranchArgs> = Required<Omit<A, 'seed'>> & { seed?: number };
+/**
+ * An IAM core's arguments with every default filled in (the seed and the LSTM's init options stay optional,
+ * so a core made without them records its config as before they existed).
+ */
+export type ResolvedArgs<A extends IAMBranchArgs> = Required<Omit<A, 'seed' | 'cellInit' | 'forgetBias'>> & Pick<IAMBranchArgs, 'seed' | 'cellInit' | 'forgetBias'>;
+
+/** The LSTM init options of `args` that are set, under the names the core records them by. */
+export function lstmInitArgs(args: Pick<IAMBranchArgs, 'cellInit' | 'forgetBias'>): Pick<IAMBranchArgs, 'cellInit' | 'forgetBias'> {
+  return { ...(args.cellInit !== undefined ? { cellInit: args.cellInit } : {}), ...(args.forgetBias !== undefined ? { forgetBias: args.forgetBias } : {}) };
+}
 
 /**
  * What the static and dynamic IAM cores share (the iam README): a feed-forward branch on the whole input, a
@@ -70,7 +86,7 @@ export abstract class IAMCoreBase<A extends IAMBranchArgs> implements MemoryCore
     this.args = args;
     this.inputShape = inputShape;
     this.fnn = new FeedForwardBranch(inputShape[0] * inputShape[1], args.fnnSizes, args.fnnBias, args.seed);
-    this.rnn = new RecurrentBranch(args.cell, rnnInputSize, args.hiddenSize, args.seed);
+    this.rnn = new RecurrentBranch(args.cell, rnnInputSize, args.hiddenSize, args.seed, { init: args.cellInit, forgetBias: args.forgetBias });
     this.outputSize = this.fnn.outputSize + args.hiddenSize;
     this.stateShapes = this.rnn.stateShapes;
   }

@@ -9,7 +9,7 @@ import {
   type CoreStepResult,
   type NamedVariables,
 } from '@mempo/core-attention';
-import { IAMCoreBase, type IAMBranchArgs } from './iamCoreBase.js';
+import { IAMCoreBase, lstmInitArgs, type IAMBranchArgs } from './iamCoreBase.js';
 import { InfluenceAttention } from './influenceAttention.js';
 
 /** Arguments of {@link IAMDynamicCore}; defaults are the paper's flickering-Atari configuration. */
@@ -70,7 +70,7 @@ export class IAMDynamicCore extends IAMCoreBase<IAMDynamicCoreArgs> {
       heads,
       seed: seed === undefined ? undefined : seed + 7,
     });
-    const resolved = { numRegions, regionSize, attentionSize, heads, hiddenSize, fnnSizes: [...fnnSizes], fnnBias, cell };
+    const resolved = { numRegions, regionSize, attentionSize, heads, hiddenSize, fnnSizes: [...fnnSizes], fnnBias, cell, ...lstmInitArgs(args) };
     super(OWNER, { ...resolved, ...(seed !== undefined ? { seed } : {}) }, [numRegions, regionSize], heads * (regionSize + numRegions));
     this.attention = attention;
   }

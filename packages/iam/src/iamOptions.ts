@@ -1,4 +1,4 @@
-import { enumField, numberField, optionalFields } from '@mempo/core-attention';
+import { LSTM_INIT_FIELDS, enumField, numberField, optionalFields } from '@mempo/core-attention';
 import { z } from 'zod';
 
 /**
@@ -12,5 +12,8 @@ export const IAM_OPTIONS = z.strictObject(
   optionalFields({
     variant: enumField(['static', 'dynamic'], 'static: a fixed d-set; dynamic: attention over the regions (d-patch)'),
     hiddenSize: numberField({ integer: true, min: 1 }, "H: the recurrent branch's state size"),
+    // core-attention's LSTM init fields, named for the branch (the iam README, "Recurrent cell").
+    cellInit: LSTM_INIT_FIELDS.init,
+    forgetBias: LSTM_INIT_FIELDS.forgetBias,
   }),
 );

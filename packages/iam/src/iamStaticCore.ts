@@ -8,7 +8,7 @@ import {
   type CoreStepResult,
 } from '@mempo/core-attention';
 import { WAREHOUSE_D_SET, selectDSet, validateDSet } from './dSet.js';
-import { IAMCoreBase, type IAMBranchArgs } from './iamCoreBase.js';
+import { IAMCoreBase, lstmInitArgs, type IAMBranchArgs } from './iamCoreBase.js';
 
 /** Arguments of {@link IAMStaticCore}; every default is the paper-era Warehouse network. */
 export interface IAMStaticCoreArgs extends IAMBranchArgs {
@@ -58,7 +58,7 @@ export class IAMStaticCore extends IAMCoreBase<IAMStaticCoreArgs> {
     requirePositiveInt('inputSize', inputSize);
     requirePositiveInt('numElements', numElements);
     validateDSet(dSet, inputSize * numElements);
-    const resolved = { inputSize, numElements, dSet: [...dSet], fnnSizes: [...fnnSizes], fnnBias, hiddenSize, cell };
+    const resolved = { inputSize, numElements, dSet: [...dSet], fnnSizes: [...fnnSizes], fnnBias, hiddenSize, cell, ...lstmInitArgs(args) };
     super(OWNER, { ...resolved, ...(seed !== undefined ? { seed } : {}) }, [numElements, inputSize], dSet.length);
     this.dSet = [...dSet];
     this.dSetIndices = tf.tensor1d([...dSet], 'int32');

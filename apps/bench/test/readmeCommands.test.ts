@@ -40,8 +40,8 @@ const readmeCommands = READMES.flatMap((readme) => commandsOf(readme, readFileSy
 
 describe("the READMEs' mempo commands (README, Tests)", () => {
   it(`parse exactly as written: ${readmeCommands.length} commands from ${READMES.length} READMEs reach a command's action`, async () => {
-    // A floor, so that a broken extraction cannot pass by checking nothing (README.md alone shows more than 30).
-    expect(readmeCommands.length).toBeGreaterThanOrEqual(30);
+    // A floor, so that a broken extraction cannot pass by checking nothing (README.md alone shows 32 today).
+    expect(readmeCommands.length).toBeGreaterThanOrEqual(20);
     expect(await failures(readmeCommands)).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveStudy } from '../src/studies/studyCommands.js';
 import { dryRunCli } from './cliDryRun.js';
 import { inlineCommandSpans, mempoCommands, readInvocations, shellBlockLines, type MempoCommand } from './readmeCommandLines.js';
 
@@ -31,6 +32,14 @@ async function failures(commands: readonly MempoCommand[]): Promise<string[]> {
     else {
       const result = await dryRunCli(command.argv);
       if ('error' in result) found.push(`${where}: ${result.error}`);
+      // A study is an argument the action resolves, not a parser: a renamed or broken study file shows here.
+      else if (typeof result.arguments.study === 'string') {
+        try {
+          resolveStudy(result.arguments.study);
+        } catch (err) {
+          found.push(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
     }
   }
   return found;
@@ -56,7 +65,7 @@ describe("the READMEs' mempo commands (README, Tests)", () => {
     for (const [text, command] of expectations) {
       const found = [...byText.values()].find((c) => c.text.startsWith(text));
       expect(found, text).toBeDefined();
-      expect('argv' in found! && (await dryRunCli(found.argv))).toEqual({ reached: command, help: false });
+      expect('argv' in found! && (await dryRunCli(found.argv))).toMatchObject({ reached: command, help: false });
     }
   });
 });
@@ -92,7 +101,7 @@ describe('README command extraction', () => {
     ]);
   });
 
-  it('fails a removed command, an invalid value, an unknown nx target, npm arguments without -- and an unknown placeholder', async () => {
+  it('fails a removed command, an invalid value, an unknown nx target, npm arguments without --, an unknown placeholder and an unknown study', async () => {
     const broken = [
       '```sh',
       'npx mempo train --memory rim',
@@ -102,6 +111,7 @@ describe('README command extraction', () => {
       'npm run mempo report minigrid-empty',
       'npx mempo evaluate --run <run-folder>',
       'npx mempo study export minigrid-rim',
+      'npm run mempo -- report minigrid-emptty --out <out>',
       '```',
     ].join('\n');
     expect(await failures(commandsOf('README.md', broken))).toEqual([
@@ -112,11 +122,13 @@ describe('README command extraction', () => {
       "README.md:6: npm run mempo report minigrid-empty: npm passes arguments to a script only after '--': write 'npm run mempo -- report minigrid-empty'",
       "README.md:7: npx mempo evaluate --run <run-folder>: '<' in the command: a placeholder missing from PLACEHOLDERS (apps/bench/test/readmeCommandLines.ts) or a redirection; write a value, or add the placeholder with an example",
       "README.md:8: npx mempo study export minigrid-rim: error: required option '--to <dir>' not specified",
+      expect.stringMatching(/^README\.md:9: npm run mempo -- report minigrid-emptty --out <out>: study must be a JSON file or one of .*minigrid-empty.* \(got 'minigrid-emptty'\)$/),
     ]);
   });
 
   it('accepts --help of a command and refuses a bare mempo, which reaches no command', async () => {
-    expect(await dryRunCli(['study', 'export', '--help'])).toEqual({ reached: 'study export', help: true });
+    expect(await dryRunCli(['study', 'export', '--help'])).toEqual({ reached: 'study export', help: true, arguments: {} });
+    expect(await dryRunCli(['study', 'status', 'minigrid-rim', '--out', 'x'])).toEqual({ reached: 'study status', help: false, arguments: { study: 'minigrid-rim' } });
     expect(await dryRunCli([])).toEqual({ error: expect.stringContaining('(outputHelp)') });
   });
 });

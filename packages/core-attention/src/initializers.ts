@@ -93,16 +93,32 @@ export function initBias(scheme: InitScheme, size: number, fanIn: number, seed?:
 
 /**
  * A `[rows, cols]` matrix with orthonormal columns (rows ≥ cols) or rows (rows < cols), as PyTorch's
- * `orthogonal_`: QR of a standard normal matrix, Q's columns signed by R's diagonal so the draw is uniform.
+ * `orthogonal_`: the Q of a standard normal matrix's QR with R's diagonal positive, so the draw is uniform.
+ * Q comes from modified Gram–Schmidt in float64 (whose R has a positive diagonal by construction):
+ * `tf.linalg.qr` forms the full m×m Householder product at every column, which takes minutes for an LSTM's
+ * `[4H, H]` weights at H = 512 (CleanRL's and the Atari LSTM's size); this is O(m·n²).
  */
 function orthogonalMatrix(rows: number, cols: number, seed?: number): tf.Tensor2D {
   const tall = rows >= cols;
-  const a = tf.randomNormal(tall ? [rows, cols] : [cols, rows], 0, 1, 'float32', seed) as tf.Tensor2D;
-  const [q, r] = tf.linalg.qr(a, false);
-  const n = Math.min(rows, cols);
-  const sign = tf.sign(tf.sum(tf.mul(tf.slice(r, [0, 0], [n, n]), tf.eye(n)), 0)); // sign(diag R)
-  const signed = tf.mul(q, sign) as tf.Tensor2D;
-  return tall ? signed : (tf.transpose(signed) as tf.Tensor2D);
+  const [m, n] = tall ? [rows, cols] : [cols, rows];
+  const a = tf.tidy(() => tf.randomNormal([m, n], 0, 1, 'float32', seed).dataSync());
+  const columns = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => a[i * n + j]!));
+  columns.forEach((q, j) => {
+    for (let k = 0; k < j; k++) {
+      const prev = columns[k]!;
+      let dot = 0;
+      for (let i = 0; i < m; i++) dot += prev[i]! * q[i]!;
+      for (let i = 0; i < m; i++) q[i]! -= dot * prev[i]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += q[i]! * q[i]!;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < m; i++) q[i]! /= norm;
+  });
+  const out = new Float32Array(m * n);
+  // Row-major [m, n] (columns orthonormal), or its transpose [n, m] (rows orthonormal) for a wide matrix.
+  columns.forEach((q, j) => q.forEach((v, i) => (out[tall ? i * n + j : j * m + i] = v)));
+  return tf.tensor2d(out, [rows, cols]);
 }
 
 /**

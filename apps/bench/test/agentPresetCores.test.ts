@@ -58,3 +58,32 @@ describe("minigrid-rim's RIM core: the reference RIMCell of minigrid_experiments
     atari.dispose();
   });
 });
+
+describe("the LSTM baselines' cores as the bench builds them from the agent presets (issue 16)", () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it("iam and iam-atari: BasicLSTMCell (init 'glorot', forgetBias 1) in the LSTM core and IAM's branch; atari: CleanRL's orthogonal LSTM; both recorded for loadAgent", () => {
+    const cases = [
+      ['lstm', 'warehouse', [1, 640], AGENT_PRESETS.iam.cores['lstm'], { init: 'glorot', forgetBias: 1 }],
+      ['iam', 'warehouse', [1, 73], AGENT_PRESETS.iam.cores['iam'], { cellInit: 'glorot', forgetBias: 1 }],
+      ['lstm', 'atari', [1, 96], AGENT_PRESETS['iam-atari'].cores['lstm'], { init: 'glorot', forgetBias: 1 }],
+      ['iam', 'atari', [49, 64], AGENT_PRESETS['iam-atari'].cores['iam'], { cellInit: 'glorot', forgetBias: 1, fnnBias: false }],
+      ['lstm', 'atari', [1, 96], AGENT_PRESETS.atari.cores['lstm'], { init: 'orthogonal' }],
+    ] as const;
+    for (const [memory, family, shape, options, recorded] of cases) {
+      const core = makeCore(memory, family, shape, {}, 1, options);
+      expect(core.config()).toMatchObject(recorded);
+      const rebuilt = coreFromConfig(JSON.parse(JSON.stringify(core.config())));
+      const [a, b] = [core.getWeights(), rebuilt.getWeights()];
+      for (const name of Object.keys(a)) expect(Buffer.from(b[name]!.dataSync().buffer).equals(Buffer.from(a[name]!.dataSync().buffer))).toBe(true);
+      tf.dispose([...Object.values(a), ...Object.values(b)]);
+      [core, rebuilt].forEach((m) => m.dispose());
+    }
+    // Without a preset's options the LSTM core records none (runs made before them compare as before).
+    const plain = makeCore('lstm', 'warehouse', [1, 640], {}, 1);
+    expect(Object.keys(plain.config()).sort()).toEqual(['hiddenSize', 'inputSize', 'name', 'numElements', 'seed']);
+    plain.dispose();
+  });
+});

@@ -7,6 +7,7 @@ import { CueMemoryTask } from '@mempo/envs';
 import {
   ActorCritic,
   Adam,
+  AGENT_PRESETS,
   createAgentEngine,
   MlpEncoder,
   readProgressCsv,
@@ -35,7 +36,8 @@ import { makeCore, type EnvFamily, type MemoryName } from '../src/training/memor
 // - WEIGHT_FLOOR × learning rate for the weights (a hundredth of one Adam step);
 // - MOMENT_FLOOR × the largest |m| (resp. |v|) over all variables for Adam's moments.
 // Measured on the 2-core dev machine (TF 2.15.1 CPU, oneDNN on, the seeds below): 9 of the 18 cases are
-// bit-identical (LSTM, GRU, FNN and IAM static on the Warehouse MLP and the MiniGrid conv encoder). The others
+// bit-identical (LSTM, GRU, FNN and IAM static on the Warehouse MLP and the MiniGrid conv encoder), and so are
+// the two BasicLSTMCell cases (forgetBias 1) added since. The others
 // differ at rounding level, because TensorFlow rewrites the graph but runs the eager ops as they are:
 // - Atari (every core): Grappler's constant folding turns the Nature CNN's `x / 255` into `x · (1/255)`
 //   (ReduceDivToReciprocalMul): 1 ulp on about half the pixels, with or without oneDNN;
@@ -106,6 +108,13 @@ const CASES: ParityCase[] = [
   ),
   // Atari Nature CNN: 49 regions for RIM (GRU cell) and IAM dynamic, the flat map for LSTM, GRU, FNN.
   ...ALL.map((memory) => ({ name: `atari ${memory}`, family: 'atari' as const, memory })),
+  // The IAM code's BasicLSTMCell (init 'glorot', forgetBias 1: the `iam` agent preset), in the LSTM core and IAM's branch.
+  ...(['lstm', 'iam'] as const).map((memory) => ({
+    name: `warehouse ${memory} forgetBias`,
+    family: 'warehouse' as const,
+    memory,
+    core: (inputShape: readonly [number, number], seed: number) => makeCore(memory, 'warehouse', inputShape, {}, seed, AGENT_PRESETS.iam.cores[memory]),
+  })),
 ];
 
 interface Built {

@@ -33,7 +33,7 @@ const columns = (t: tf.Tensor): number[][] => {
   return Array.from({ length: out }, (_, j) => flat.filter((_, i) => i % out === j));
 };
 const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
-const maxAbs = (t: tf.Tensor) => Math.max(...Array.from(t.dataSync(), Math.abs));
+const maxAbs = (t: tf.Tensor) => t.dataSync().reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 describe("minigrid-rim: torch-ac's ACModel (RIM repository minigrid_experiments/model.py)", () => {
   const spec = AGENT_PRESETS['minigrid-rim'];
@@ -149,12 +149,30 @@ describe("atari: CleanRL's ppo_atari_lstm / ikostrikov's CNNBase (orthogonal ini
   });
 });
 
+describe("atari: CleanRL's LSTM (ppo_atari_lstm.py Agent.__init__: orthogonal_(weight, 1.0), constant_(bias, 0))", () => {
+  it("starts the LSTM core orthogonal per PyTorch weight: weight_ih [4H, in] and weight_hh [4H, H] have orthonormal columns, biases 0", () => {
+    // CleanRL's LSTM(512, 128) scaled down (in = 2H < 4H, as there): PyTorch's weight_ih = our kernelᵀ, weight_hh = recurrentKernelᵀ.
+    const core = new LSTMCore({ inputSize: 64, hiddenSize: 32, seed: 4, ...AGENT_PRESETS.atari.cores['lstm'] });
+    expect(core.config()).toMatchObject({ init: 'orthogonal' });
+    const w = core.getWeights();
+    for (const name of ['cell.kernel', 'cell.recurrentKernel']) {
+      // Columns of weight_ih = rows of our kernel: each pair of rows has dot product δᵢⱼ.
+      const rows = w[name]!.arraySync() as number[][];
+      rows.forEach((a, i) => rows.forEach((b, j) => expect(dot(a, b)).toBeCloseTo(i === j ? 1 : 0, 4)));
+    }
+    expect(maxAbs(w['cell.bias']!)).toBe(0);
+    expect(core.cell.forgetBias).toBe(0);
+    tf.dispose(Object.values(w));
+    core.dispose();
+  });
+});
+
 describe("iam: the IAM repository's PPOmodel.build_actor_critic and networks.py (bc52bd2, warehouse/RNN.yaml)", () => {
   const spec = AGENT_PRESETS.iam;
   // warehouse/RNN.yaml: fcn [640] (ReLU) → LSTM 256 → heads, on the 73 observations.
   const agent = new ActorCritic({
     encoder: new MlpEncoder({ obsShape: [73], hiddenSizes: [640], activation: 'relu', seed: 3, init: spec.encoderInit.scheme, bias: spec.encoderBias! }),
-    core: new LSTMCore({ inputSize: 640, hiddenSize: 256, seed: 3 }),
+    core: new LSTMCore({ inputSize: 640, hiddenSize: 256, seed: 3, ...spec.cores['lstm'] }),
     numActions: 5,
     seed: 3,
     heads: spec.heads,
@@ -184,6 +202,17 @@ describe("iam: the IAM repository's PPOmodel.build_actor_critic and networks.py 
     // N(0, σ²) with σ = √(1.3·0.01/256), cut at 2σ: its std is σ·0.880 = √(0.01/256)·1.003.
     expect(maxAbs(kernel)).toBeLessThanOrEqual(2 * Math.sqrt(0.013 / 256));
     expect(Math.abs(std(kernel) / Math.sqrt(0.01 / 256) - 1.003)).toBeLessThan(0.08);
+  });
+
+  it("starts the LSTM as BasicLSTMCell(256): one Glorot kernel [640 + 256, 1024] (|w| ≤ √(6/1920), std √(2/1920)), zero bias, forget_bias 1", () => {
+    const limit = Math.sqrt(6 / (640 + 256 + 4 * 256));
+    for (const name of ['core/cell.kernel', 'core/cell.recurrentKernel']) {
+      expect(maxAbs(weights[name]!)).toBeLessThanOrEqual(limit);
+      expect(std(weights[name]!) / (limit / Math.sqrt(3))).toBeCloseTo(1, 1);
+    }
+    expect(maxAbs(weights['core/cell.bias']!)).toBe(0);
+    expect((agent.core as LSTMCore).cell.forgetBias).toBe(1);
+    expect(spec.cores['iam']).toEqual({ cellInit: 'glorot', forgetBias: 1 });
   });
 });
 
@@ -285,6 +314,45 @@ describe('atari: PPO as CleanRL (ppo_atari_lstm.py) and ikostrikov (main.py, the
       expect(ours).toBeCloseTo(2.5e-4 - 2.5e-4 * (u / updates), 15);
       expect(scheduledValue(config.clipSchedule, config.clipEpsilon, u, updates)).toBe(0.1);
     }
+  });
+});
+
+describe("iam-atari: the IAM repository's Atari configs (bc52bd2 configs/atari/RNN.yaml, IAM_static.yaml; PPOmodel.py, networks.py)", () => {
+  const config = resolveConfig('iam-atari');
+  const spec = AGENT_PRESETS['iam-atari'];
+
+  it('trains as the IAM code: 8 workers × 128, 3 epochs of 4 minibatches of 64 time-block sequences of 4 steps, 1e7 synchronous steps = 78 125 updates', () => {
+    expect(config).toMatchObject({
+      numEnvs: 8, numSteps: 128, bpttLength: 4, epochs: 3, seqsPerBatch: 64, minibatchGrouping: 'time-blocks',
+      learningRate: 2.5e-4, lrSchedule: 'linear', adamEpsilon: 1e-8, clipEpsilon: 0.1, clipSchedule: 'linear',
+      entropyCoef: 0.01, valueCoef: 1, valueLossHalf: false, clipValue: true, maxGradNorm: null, normalizeAdvantages: false,
+      gamma: 0.99, gaeLambda: 0.95, gaeHorizon: null, bootstrapTruncated: false, totalSteps: 80_000_000, updateRounding: 'floor',
+    });
+    expect(numUpdates(config)).toBe(1e7 / 128);
+    // batch_size 32 steps of 8 workers: (32 / seq_len 4) blocks × 8 workers sequences, 128 / 32 minibatches.
+    expect([config.seqsPerBatch, (config.numEnvs * config.numSteps) / config.bpttLength / config.seqsPerBatch]).toEqual([(32 / 4) * 8, 4]);
+  });
+
+  it("builds the IAM code's Atari agent: Nature CNN Glorot with zero biases, iam's heads, BasicLSTMCell(512) on the flattened convs", () => {
+    expect(spec.heads).toEqual(AGENT_PRESETS.iam.heads);
+    expect(spec.cores).toEqual({ lstm: { init: 'glorot', forgetBias: 1 }, iam: { cellInit: 'glorot', forgetBias: 1, fnnBias: false } });
+    const encoder = new NatureCnnEncoder({ stack: 1, output: 'flat', seed: 5, init: spec.encoderInit.scheme });
+    const agent = new ActorCritic({ encoder, core: new LSTMCore({ inputSize: 3136, hiddenSize: 512, seed: 5, ...spec.cores['lstm'] }), numActions: 4, seed: 5, heads: spec.heads });
+    const weights = agent.getWeights();
+    // Keras/TF conv fans count the receptive field: fan_in = k·k·in, fan_out = k·k·out.
+    for (const [conv, k, inC, outC] of [['conv1', 8, 1, 32], ['conv2', 4, 32, 64], ['conv3', 3, 64, 64]] as const) {
+      const limit = Math.sqrt(6 / (k * k * inC + k * k * outC));
+      expect(maxAbs(weights[`encoder/${conv}/kernel`]!)).toBeLessThanOrEqual(limit);
+      expect(maxAbs(weights[`encoder/${conv}/kernel`]!)).toBeGreaterThan(0.9 * limit);
+      expect(maxAbs(weights[`encoder/${conv}/bias`]!)).toBe(0);
+    }
+    const lstmLimit = Math.sqrt(6 / (3136 + 512 + 4 * 512));
+    expect(maxAbs(weights['core/cell.kernel']!)).toBeLessThanOrEqual(lstmLimit);
+    expect(maxAbs(weights['core/cell.recurrentKernel']!)).toBeGreaterThan(0.99 * lstmLimit);
+    expect(maxAbs(weights['core/cell.bias']!)).toBe(0);
+    expect(Object.keys(weights).filter((n) => n.startsWith('heads/'))).toEqual(['heads/actor/kernel', 'heads/critic/kernel', 'heads/critic/bias']);
+    tf.dispose(Object.values(weights));
+    agent.dispose();
   });
 });
 

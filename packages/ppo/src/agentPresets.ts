@@ -1,4 +1,4 @@
-import type { InitScheme } from '@mempo/core-attention';
+import type { CellInit, InitScheme } from '@mempo/core-attention';
 import type { HeadSpec, HeadsSpec, LayerInit } from './heads.js';
 import type { PresetName } from './presets.js';
 
@@ -44,6 +44,23 @@ const linearHead = (outputInit: LayerInit, extra: Partial<HeadSpec> = {}): HeadS
 });
 
 /**
+ * The IAM code's LSTMs (bc52bd2 networks.py `rnn`, which builds the LSTM baseline's `rnn` and the influence
+ * branch's `inf_rnn` alike): `tf.contrib.rnn.BasicLSTMCell(num_rec_units)`, whose one kernel over [x, h] takes
+ * TF's default glorot_uniform, its bias zeros_initializer, and whose step adds forget_bias (default 1.0) to the
+ * forget gate (core-attention README, "LSTM initialisation").
+ */
+const BASIC_LSTM_CORES = {
+  lstm: { init: 'glorot' satisfies CellInit, forgetBias: 1 },
+  iam: { cellInit: 'glorot' satisfies CellInit, forgetBias: 1 },
+};
+
+/** The heads of the IAM code's PPOmodel.build_actor_critic, shared by its Warehouse and Atari configs. */
+const IAM_HEADS: HeadsSpec = {
+  actor: linearHead({ scheme: 'variance-scaling', gain: 0.01 }, { outputBias: false }),
+  critic: linearHead({ scheme: 'glorot' }),
+};
+
+/**
  * The agents of the reproduced codes (issue 16, "Agents as the papers built them").
  *
  * @example
@@ -79,10 +96,15 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
     heads: { actor: linearHead(orthogonal(0.01)), critic: linearHead(orthogonal(1)) },
     // CleanRL: layer_init(nn.Conv2d(...)) with the default std √2; ikostrikov CNNBase: init_ with gain calculate_gain('relu') = √2.
     encoderInit: orthogonal(Math.SQRT2),
-    cores: {},
+    cores: {
+      // CleanRL Agent.__init__: for name, param in self.lstm.named_parameters(): bias → constant_(param, 0),
+      // weight → orthogonal_(param, 1.0) (weight_ih_l0 and weight_hh_l0 each). ikostrikov's model.py does the same
+      // for its GRU (orthogonal_ weights, zero biases), which our GRU core does not take (knownDifferences).
+      lstm: { init: 'orthogonal' satisfies CellInit },
+    },
     knownDifferences: [
       "Both bodies put a dense layer between the convs and the memory (CleanRL: Linear(3136, 512)–ReLU before its LSTM(512, 128); ikostrikov's and the RIM code's CNNBase: Linear(32·7·7, hidden)–ReLU, their third conv having 32 filters, not 64), orthogonal √2; our cores read the conv map (64 filters) directly.",
-      "CleanRL initialises its LSTM orthogonally (gain 1) with zero biases; our LSTM/GRU cores keep PyTorch's default U(±1/√H).",
+      "ikostrikov's model.py (the RIM code's) initialises its GRU orthogonally with zero biases; our GRU core keeps PyTorch's default U(±1/√H).",
       "CleanRL normalises the advantages per minibatch (ε 1e-8); ikostrikov's PPO.update (the RIM code's) over the whole rollout (ε 1e-5). Ours: the whole rollout, ε 1e-8.",
       "Frame stacking is the study's (`stack`), not the preset's: ikostrikov's envs.py (the RIM code's) stacks 4 frames, CleanRL's LSTM agent 1.",
       "The RIM repository's blocks_atari runs 40e6 agent steps (its --num-env-steps default; its logs sum to 40.1M), ikostrikov and CleanRL 10M, as this preset.",
@@ -93,20 +115,36 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
     // The IAM repository at bc52bd2 (the ppo presets.ts), PPO/PPOmodel.py build_actor_critic: logits =
     // tf.layers.dense(hidden, act_size, use_bias=False, kernel_initializer=variance_scaling_initializer(factor=0.01));
     // value = tf.layers.dense(hidden, 1) with TF's defaults (glorot_uniform kernel, zero bias).
-    heads: {
-      actor: linearHead({ scheme: 'variance-scaling', gain: 0.01 }, { outputBias: false }),
-      critic: linearHead({ scheme: 'glorot' }),
-    },
+    heads: IAM_HEADS,
     // networks.py fcn: tf.layers.dense(…, use_bias=False) with TF's default glorot_uniform kernel (the 640 layer
     // before the LSTM in warehouse/RNN.yaml). The IAM core's own FNN branch ([576, 256], fnnBias false) is this by default.
     encoderInit: { scheme: 'glorot' },
     encoderBias: false,
-    cores: {},
+    cores: BASIC_LSTM_CORES,
     knownDifferences: [
       "The schedules: the IAM code decays the learning rate to 1e-10 and ε to 1e-5 with polynomial_decay over max_steps, evaluated at the step of each update (update k of N at k/N); ours anneal as start·(1 − (k − 1)/N), one update earlier, ending at start/N.",
       "At bc52bd2 PPOcontroller.add_to_memory pads the buffer with masked zero rows after every episode end up to the next multiple of seq_len (4 rows per 100-step Warehouse episode), so its sequences and GAE blocks start with each episode, its 128-row buffer holds ~123 real steps and 4e6 steps make 32 500 updates; ours has no padding (episode starts zero the state inside a sequence), blocks at multiples of 8 from the rollout's start, 31 250 updates of 128 steps.",
       "The IAM code forms the ratio from probabilities, π/(π_old + 1e-10), and the entropy with log(π + 1e-10); ours from log-probabilities (equal but for those 1e-10).",
-      "Its LSTM (tf.contrib.rnn.BasicLSTMCell) has a glorot_uniform kernel over [x, h], zero bias and forget_bias 1.0 added to the forget gate; ours U(±1/√H) kernels and bias, no forget offset.",
+    ],
+  },
+  'iam-atari': {
+    // The IAM repository at bc52bd2 with configs/atari/*.yaml (the ppo presets.ts): the same
+    // PPOmodel.build_actor_critic as `iam` (actor without bias, variance scaling 0.01; critic glorot, zero bias).
+    heads: IAM_HEADS,
+    // networks.py cnn: tf.layers.conv2d(…) with TF's defaults, glorot_uniform kernel and a zero bias; filters
+    // [32, 64, 64], kernels [8, 4, 3], strides [4, 2, 1] (every Atari config): the Nature CNN.
+    encoderInit: { scheme: 'glorot' },
+    // networks.py rnn: BasicLSTMCell for RNN.yaml's LSTM (512, on the flattened convs) and IAM's inf_rnn;
+    // networks.py fcn (IAM_*.yaml's fully connected branch of 256): tf.layers.dense(…, use_bias=False).
+    cores: { ...BASIC_LSTM_CORES, iam: { ...BASIC_LSTM_CORES.iam, fnnBias: false } },
+    knownDifferences: [
+      "The schedules end as in `iam`: polynomial_decay to 1e-10 (lr) and 1e-5 (ε) at max_steps, evaluated at the step of each update; ours anneal as start·(1 − (k − 1)/N).",
+      "PPOcontroller.add_to_memory pads the buffer with masked zero rows after every episode end up to the next multiple of the sequence length (at most 3 rows with sequences of 4), so sequences start with each episode; ours zero the state inside a sequence.",
+      "The IAM code forms the ratio from probabilities, π/(π_old + 1e-10), and the entropy with log(π + 1e-10); ours from log-probabilities.",
+      "IAM_dynamic.yaml trains IAM on sequences of 8 (inf_seq_len 8), RNN.yaml and IAM_static.yaml on 4; this preset has one bpttLength, 4.",
+      "IAM_dynamic.yaml's influence branch is small: one attention head of 32 units and an inf_rnn LSTM of 16, its FNN branch one layer of 256 (no bias, as this preset sets); the Atari recipe builds the paper's sizes (attention 256, LSTM 256).",
+      "FNN.yaml's baseline is 4 stacked frames → the convs → one dense layer of 512 without bias (networks.py fcn, use_bias=False), glorot_uniform; our FNN core's layer has a bias and PyTorch's U(±1/√fan_in).",
+      "The RIM and GRU rows have no IAM config: they train with this PPO and these heads, their cores at their own defaults.",
     ],
   },
 };

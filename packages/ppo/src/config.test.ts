@@ -68,7 +68,7 @@ describe('validateConfig', () => {
     );
     expect(() => resolveConfig('minigrid-rim', { numSteps: 120, bpttLength: 15, seqsPerBatch: 4, sequenceShift: 'none' })).not.toThrow();
     expect(() => resolveConfig('atari', { lr: 1 } as never)).toThrow("ppo: unknown field 'lr'; must be one of numEnvs, numSteps,");
-    expect(() => resolveConfig('dqn' as never)).toThrow("preset must be one of minigrid-rim, atari, iam (got 'dqn')");
+    expect(() => resolveConfig('dqn' as never)).toThrow("preset must be one of minigrid-rim, atari, iam, iam-atari (got 'dqn')");
   });
 
   it('lists every bad field, one line each', () => {

@@ -43,7 +43,7 @@ describe('paperAgent', () => {
   it('names a bad family, memory or preset and what is allowed', () => {
     expect(() => paperAgent('pong' as never, 'rim')).toThrow(`family: "pong" is not allowed; must be one of 'atari', 'minigrid', 'warehouse'`);
     expect(() => paperAgent('atari', 'transformer' as never)).toThrow(`memory: "transformer" is not allowed; must be one of 'rim', 'iam', 'lstm', 'gru', 'fnn'`);
-    expect(() => paperAgent('atari', 'rim', 'dqn' as never)).toThrow(`preset: "dqn" is not allowed; must be one of 'minigrid-rim', 'atari', 'iam'`);
+    expect(() => paperAgent('atari', 'rim', 'dqn' as never)).toThrow(`preset: "dqn" is not allowed; must be one of 'minigrid-rim', 'atari', 'iam', 'iam-atari'`);
   });
 });
 
@@ -68,7 +68,9 @@ describe('paperEncoder and paperCoreConfig', () => {
     expect(paperCoreConfig(paperAgent('minigrid', 'iam').core, [1, 4], 3)).toEqual({
       name: 'iam', variant: 'static', hiddenSize: 64, inputSize: 4, numElements: 1, dSet: [0, 1, 2, 3], fnnSizes: [4], seed: 3,
     });
-    expect(paperCoreConfig(paperAgent('warehouse', 'iam').core, [1, 73], 3)).toEqual({ name: 'iam', variant: 'static', hiddenSize: 64, inputSize: 73, numElements: 1, seed: 3 });
+    expect(paperCoreConfig(paperAgent('warehouse', 'iam').core, [1, 73], 3)).toEqual({
+      name: 'iam', variant: 'static', hiddenSize: 64, cellInit: 'glorot', forgetBias: 1, inputSize: 73, numElements: 1, seed: 3,
+    });
   });
 
   it('gives a config the core registry builds, tensors freed', () => {

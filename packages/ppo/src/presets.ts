@@ -29,6 +29,8 @@ const shared = {
  *   `ppo_atari_lstm.py`, which agree field by field but for where advantages are normalised), 10M agent steps.
  * - `iam`: the IAM repository's Warehouse settings, 4M synchronous steps of 8 workers = 32M transitions, GAE
  *   in blocks of 8 steps.
+ * - `iam-atari`: the same repository's Atari settings (`configs/atari/*.yaml`, the flickering Atari of the IAM
+ *   paper): sequences of 4, 10M synchronous steps of 8 workers = 80M transitions, GAE over the whole rollout.
  *
  * Each field cites the reference file and function it was read from.
  */
@@ -150,6 +152,56 @@ export const PRESETS = {
     // experimentor.run: while step < max_steps, an update each time the buffer is full: 4e6 / 128 = 31 250 updates
     // of 128 steps. (The reference's buffer also holds the rows it pads after each episode, so it runs 32 500 of
     // ~123 real steps: the agent preset's knownDifferences.)
+    updateRounding: 'floor',
+  },
+  // The IAM repository at bc52bd2, its Atari configs: configs/atari/RNN.yaml (the LSTM baseline), IAM_static.yaml,
+  // IAM_dynamic.yaml and FNN.yaml (each a whole config, not over default.yaml), with the same PPOmodel.py,
+  // PPOcontroller.py, buffer.py and experimentor.py as `iam`. Where the four configs differ, the agent preset's
+  // knownDifferences say so.
+  'iam-atari': {
+    ...shared,
+    // num_workers 8; memory_size 128 synchronous steps per update (all four configs).
+    numEnvs: 8,
+    numSteps: 128,
+    // seq_len 4 (RNN.yaml), inf_seq_len 4 (IAM_static.yaml); IAM_dynamic.yaml's inf_seq_len 8 is a known difference.
+    bpttLength: 4,
+    // num_epoch 3.
+    epochs: 3,
+    // batch_size 32 steps of all 8 workers per minibatch: PPOcontroller.update samples batch_size // seq_len = 8
+    // blocks of 4 steps × 8 workers = 64 sequences; 128 / 32 = 4 minibatches per epoch.
+    seqsPerBatch: 64,
+    // SerialSampling.shuffle shuffles the seq_len-step slices of the buffer, each holding all 8 workers.
+    minibatchGrouping: 'time-blocks',
+    // learning_rate 2.5e-4, polynomial_decay(…, max_steps, 1e-10, power=1) (PPOmodel.build_ppo_optimizer).
+    learningRate: 2.5e-4,
+    lrSchedule: 'linear',
+    // tf.train.AdamOptimizer with TF's default epsilon 1e-8.
+    adamEpsilon: 1e-8,
+    // epsilon 0.1, decay_epsilon = polynomial_decay(epsilon, step, max_steps, 1e-5): policy and value clip.
+    clipEpsilon: 0.1,
+    clipSchedule: 'linear',
+    // gamma 0.99, lambda 0.95.
+    gamma: 0.99,
+    gaeLambda: 0.95,
+    // time_horizon 128 = memory_size: PPOcontroller.bootstrap computes GAE once over the whole 128-step rollout.
+    gaeHorizon: null,
+    // beta 1e-2, decay_beta = polynomial_decay(beta, step, max_steps, 1e-2): constant 0.01.
+    entropyCoef: 0.01,
+    // c1 1, value_loss = mean(max(v1, v2)) (no ½).
+    valueCoef: 1,
+    valueLossHalf: false,
+    clipValue: true,
+    // optimizer.minimize(loss): no gradient clipping.
+    maxGradNorm: null,
+    // build_ppo_optimizer feeds the advantages as computed.
+    normalizeAdvantages: false,
+    dropoutWhileActing: false,
+    // Every episode end is `done` (PPOcontroller.bootstrap, as `iam`): no bootstrap at time limits.
+    bootstrapTruncated: false,
+    // max_steps 1.0e+7 synchronous steps (experimentor.run counts one per step of all workers) × 8 workers = 80M
+    // agent steps (×4 frames with skip_frames 4).
+    totalSteps: 80_000_000,
+    // experimentor.run: an update each time the buffer is full, 1e7 / 128 = 78 125 updates.
     updateRounding: 'floor',
   },
 } as const satisfies Record<string, PpoConfig>;

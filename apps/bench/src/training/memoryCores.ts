@@ -1,4 +1,4 @@
-import { FLAT_CORE_OPTIONS, coreFromConfig, parseOptions, type MemoryCore } from '@mempo/core-attention';
+import { FLAT_CORE_OPTIONS, LSTM_CORE_OPTIONS, coreFromConfig, parseOptions, type MemoryCore } from '@mempo/core-attention';
 // Importing the plugin packages also registers their cores ('iam', 'rim') for coreFromConfig.
 import { IAM_OPTIONS } from '@mempo/iam';
 import { RIM_OPTIONS, type RIMReferenceQuirks } from '@mempo/rim';
@@ -58,7 +58,7 @@ export function coreSizes(memory: MemoryName, family: EnvFamily, overrides: Core
 }
 
 /** The option schema of each memory, from the package that owns the core (rim, iam, core-attention). */
-const CORE_OPTIONS = { rim: RIM_OPTIONS, iam: IAM_OPTIONS, lstm: FLAT_CORE_OPTIONS, gru: FLAT_CORE_OPTIONS, fnn: FLAT_CORE_OPTIONS } as const;
+const CORE_OPTIONS = { rim: RIM_OPTIONS, iam: IAM_OPTIONS, lstm: LSTM_CORE_OPTIONS, gru: FLAT_CORE_OPTIONS, fnn: FLAT_CORE_OPTIONS } as const;
 
 /**
  * Sizes checked by the core's own option schema, so a CLI flag, a study file and a saved run.json fail with

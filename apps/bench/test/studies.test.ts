@@ -62,6 +62,9 @@ describe('study files', () => {
     expect(minigrid.seeds.length).toBeGreaterThanOrEqual(5);
     expect(minigrid.memories.map((m) => m.label)).toEqual(['RIM (k=3)', 'RIM (k=2)', 'LSTM']);
     expect(planRuns(minigrid, 'x')).toHaveLength(3 * 3 * 5);
+    // The IAM paper's flickering Atari trains with the IAM code's own Atari settings (issue 16).
+    const atari = loadStudy(join(STUDIES_DIR, 'atari-flicker.json'));
+    expect([atari.preset, atari.flicker]).toEqual(['iam-atari', 0.5]);
   });
 });
 

@@ -64,13 +64,13 @@ describe("the LSTM baselines' cores as the bench builds them from the agent pres
     await useBackend('cpu');
   });
 
-  it("iam and iam-atari: BasicLSTMCell (init 'glorot', forgetBias 1) in the LSTM core and IAM's branch; atari: CleanRL's orthogonal LSTM; both recorded for loadAgent", () => {
+  it("iam and iam-atari: BasicLSTMCell (init 'glorot', forgetBias 1) in the LSTM core and IAM's branch; CleanRL's orthogonal LSTM as an option; all recorded for loadAgent", () => {
     const cases = [
       ['lstm', 'warehouse', [1, 640], AGENT_PRESETS.iam.cores['lstm'], { init: 'glorot', forgetBias: 1 }],
       ['iam', 'warehouse', [1, 73], AGENT_PRESETS.iam.cores['iam'], { cellInit: 'glorot', forgetBias: 1 }],
       ['lstm', 'atari', [1, 96], AGENT_PRESETS['iam-atari'].cores['lstm'], { init: 'glorot', forgetBias: 1 }],
       ['iam', 'atari', [49, 64], AGENT_PRESETS['iam-atari'].cores['iam'], { cellInit: 'glorot', forgetBias: 1, fnnBias: false }],
-      ['lstm', 'atari', [1, 96], AGENT_PRESETS.atari.cores['lstm'], { init: 'orthogonal' }],
+      ['lstm', 'atari', [1, 96], { init: 'orthogonal' }, { init: 'orthogonal' }],
     ] as const;
     for (const [memory, family, shape, options, recorded] of cases) {
       const core = makeCore(memory, family, shape, {}, 1, options);

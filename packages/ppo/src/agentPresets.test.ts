@@ -149,10 +149,15 @@ describe("atari: CleanRL's ppo_atari_lstm / ikostrikov's CNNBase (orthogonal ini
   });
 });
 
-describe("atari: CleanRL's LSTM (ppo_atari_lstm.py Agent.__init__: orthogonal_(weight, 1.0), constant_(bias, 0))", () => {
+describe("CleanRL's LSTM init as an option (ppo_atari_lstm.py Agent.__init__: orthogonal_(weight, 1.0), constant_(bias, 0))", () => {
+  it('is not in the atari preset (another LSTM shape there; knownDifferences says why)', () => {
+    expect(AGENT_PRESETS.atari.cores['lstm']).toBeUndefined();
+    expect(AGENT_PRESETS.atari.knownDifferences.some((d) => d.startsWith('CleanRL initialises its LSTM(512, 128) orthogonally'))).toBe(true);
+  });
+
   it("starts the LSTM core orthogonal per PyTorch weight: weight_ih [4H, in] and weight_hh [4H, H] have orthonormal columns, biases 0", () => {
     // CleanRL's LSTM(512, 128) scaled down (in = 2H < 4H, as there): PyTorch's weight_ih = our kernelᵀ, weight_hh = recurrentKernelᵀ.
-    const core = new LSTMCore({ inputSize: 64, hiddenSize: 32, seed: 4, ...AGENT_PRESETS.atari.cores['lstm'] });
+    const core = new LSTMCore({ inputSize: 64, hiddenSize: 32, seed: 4, init: 'orthogonal' });
     expect(core.config()).toMatchObject({ init: 'orthogonal' });
     const w = core.getWeights();
     for (const name of ['cell.kernel', 'cell.recurrentKernel']) {

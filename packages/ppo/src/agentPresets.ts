@@ -96,13 +96,10 @@ export const AGENT_PRESETS: Record<PresetName, AgentSpec> = {
     heads: { actor: linearHead(orthogonal(0.01)), critic: linearHead(orthogonal(1)) },
     // CleanRL: layer_init(nn.Conv2d(...)) with the default std √2; ikostrikov CNNBase: init_ with gain calculate_gain('relu') = √2.
     encoderInit: orthogonal(Math.SQRT2),
-    cores: {
-      // CleanRL Agent.__init__: for name, param in self.lstm.named_parameters(): bias → constant_(param, 0),
-      // weight → orthogonal_(param, 1.0) (weight_ih_l0 and weight_hh_l0 each). ikostrikov's model.py does the same
-      // for its GRU (orthogonal_ weights, zero biases), which our GRU core does not take (knownDifferences).
-      lstm: { init: 'orthogonal' satisfies CellInit },
-    },
+    // CleanRL's LSTM init (orthogonal_ weights, zero biases) is not taken: see knownDifferences.
+    cores: {},
     knownDifferences: [
+      "CleanRL initialises its LSTM(512, 128) orthogonally (Agent.__init__: orthogonal_(weight_ih_l0 / weight_hh_l0, 1.0), biases 0). Our Atari LSTM has another shape (it reads the 3136-wide conv map, 512 units), so its init would not be CleanRL's anyway, and an exact orthogonal [3136, 2048] input kernel costs ~35 s of Gram–Schmidt on 2 cores at every build (training start, loadAgent, evaluate): it keeps PyTorch's default U(±1/√H). `init: 'orthogonal'` is an LSTM core option for those who want it.",
       "Both bodies put a dense layer between the convs and the memory (CleanRL: Linear(3136, 512)–ReLU before its LSTM(512, 128); ikostrikov's and the RIM code's CNNBase: Linear(32·7·7, hidden)–ReLU, their third conv having 32 filters, not 64), orthogonal √2; our cores read the conv map (64 filters) directly.",
       "ikostrikov's model.py (the RIM code's) initialises its GRU orthogonally with zero biases; our GRU core keeps PyTorch's default U(±1/√H).",
       "CleanRL normalises the advantages per minibatch (ε 1e-8); ikostrikov's PPO.update (the RIM code's) over the whole rollout (ε 1e-5). Ours: the whole rollout, ε 1e-8.",

@@ -21,6 +21,49 @@ const shared = {
 } as const;
 
 /**
+ * What the IAM repository's PPO does for every env (INFLUENCEorg/influence-aware-memory at bc52bd2: configs/
+ * default.yaml and the warehouse/ and atari/ configs, PPO/PPOmodel.py build_ppo_optimizer, PPO/PPOcontroller.py
+ * update and bootstrap, buffer.py SerialSampling, experimentor.py run): the `iam` and `iam-atari` presets add
+ * their sequence length, minibatch size, GAE horizon and budget.
+ */
+const iamCode = {
+  ...shared,
+  // num_workers 8; memory_size 128 steps of all workers per update (buffer.full, experimentor.run).
+  numEnvs: 8,
+  numSteps: 128,
+  // num_epoch 3.
+  epochs: 3,
+  // SerialSampling.shuffle shuffles the seq_len-step slices of the buffer, each holding all 8 workers.
+  minibatchGrouping: 'time-blocks',
+  // learning_rate 2.5e-4, polynomial_decay(…, max_steps, 1e-10, power=1): linear to ~0 over the run.
+  learningRate: 2.5e-4,
+  lrSchedule: 'linear',
+  // tf.train.AdamOptimizer with TF's default epsilon 1e-8.
+  adamEpsilon: 1e-8,
+  // epsilon 0.1, decay_epsilon = polynomial_decay(epsilon, step, max_steps, 1e-5, power=1), also the value clip.
+  clipEpsilon: 0.1,
+  clipSchedule: 'linear',
+  // gamma 0.99, lambda 0.95.
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  // beta 1e-2 and decay_beta = polynomial_decay(beta, step, max_steps, 1e-2): from 0.01 to 0.01, constant.
+  entropyCoef: 0.01,
+  // loss = policy_loss + c1·value_loss − decay_beta·entropy, c1 1, value_loss = mean(max(v1, v2)) (no ½).
+  valueCoef: 1,
+  valueLossHalf: false,
+  clipValue: true,
+  // optimizer.minimize(loss): no gradient clipping.
+  maxGradNorm: null,
+  // PPOmodel.build_ppo_optimizer feeds the advantages as computed (no normalisation at bc52bd2; at HEAD the line is commented out).
+  normalizeAdvantages: false,
+  dropoutWhileActing: false,
+  // Every episode end is `done` (PPOcontroller.bootstrap's TODO: no bootstrap at time limits).
+  bootstrapTruncated: false,
+  // experimentor.run: while step < max_steps, an update each time the buffer is full.
+  updateRounding: 'floor',
+} as const;
+
+/**
  * The PPO settings of the reproduced papers' codes (the ppo README, "Presets"), as data; the agent they train
  * (heads, initialisation, core options) is `AGENT_PRESETS` (agentPresets.ts) under the same name.
  *
@@ -107,102 +150,36 @@ export const PRESETS = {
   // PPO/PPOmodel.py build_ppo_optimizer, PPO/PPOcontroller.py update and bootstrap, buffer.py SerialSampling,
   // experimentor.py run.
   iam: {
-    ...shared,
-    // num_workers 8; memory_size 128 steps of all workers per update (buffer.full, experimentor.run).
-    numEnvs: 8,
-    numSteps: 128,
+    ...iamCode,
     // seq_len 8 (warehouse/RNN.yaml), inf_seq_len 8 (warehouse/IAM_*.yaml).
     bpttLength: 8,
-    // num_epoch 3.
-    epochs: 3,
     // batch_size 32 steps × 8 workers per minibatch (sample: 32 / seq_len = 4 blocks of 8 steps of every
     // worker), 128 / 32 = 4 minibatches per epoch: 32 sequences each.
     seqsPerBatch: 32,
-    // SerialSampling.shuffle shuffles the seq_len-step slices of the buffer, each holding all 8 workers.
-    minibatchGrouping: 'time-blocks',
-    // learning_rate 2.5e-4, polynomial_decay(…, max_steps, 1e-10, power=1): linear to ~0 over the run.
-    learningRate: 2.5e-4,
-    lrSchedule: 'linear',
-    // tf.train.AdamOptimizer with TF's default epsilon 1e-8.
-    adamEpsilon: 1e-8,
-    // epsilon 0.1, decay_epsilon = polynomial_decay(epsilon, step, max_steps, 1e-5, power=1), also the value clip.
-    clipEpsilon: 0.1,
-    clipSchedule: 'linear',
-    // gamma 0.99, lambda 0.95 (default.yaml).
-    gamma: 0.99,
-    gaeLambda: 0.95,
     // time_horizon 8 in every warehouse/*.yaml: PPOcontroller.bootstrap computes GAE every 8 steps, each block
     // bootstrapped with the value of the next observation.
     gaeHorizon: 8,
-    // beta 1e-2 and decay_beta = polynomial_decay(beta, step, max_steps, 1e-2): from 0.01 to 0.01, constant.
-    entropyCoef: 0.01,
-    // loss = policy_loss + c1·value_loss − decay_beta·entropy, c1 1, value_loss = mean(max(v1, v2)) (no ½).
-    valueCoef: 1,
-    valueLossHalf: false,
-    clipValue: true,
-    // optimizer.minimize(loss): no gradient clipping.
-    maxGradNorm: null,
-    // PPOmodel.build_ppo_optimizer feeds the advantages as computed (no normalisation at bc52bd2; at HEAD the line is commented out).
-    normalizeAdvantages: false,
-    dropoutWhileActing: false,
-    // The episode limit ends an episode as done (PPOcontroller.bootstrap's TODO: no bootstrap at time limits).
-    bootstrapTruncated: false,
-    // max_steps 4e6 synchronous steps of 8 workers = 32M transitions.
+    // max_steps 4e6 synchronous steps of 8 workers = 32M transitions: 4e6 / 128 = 31 250 updates of 128 steps.
+    // (The reference's buffer also holds the rows it pads after each episode, so it runs 32 500 of ~123 real
+    // steps: the agent preset's knownDifferences.)
     totalSteps: 32_000_000,
-    // experimentor.run: while step < max_steps, an update each time the buffer is full: 4e6 / 128 = 31 250 updates
-    // of 128 steps. (The reference's buffer also holds the rows it pads after each episode, so it runs 32 500 of
-    // ~123 real steps: the agent preset's knownDifferences.)
-    updateRounding: 'floor',
   },
   // The IAM repository at bc52bd2, its Atari configs: configs/atari/RNN.yaml (the LSTM baseline), IAM_static.yaml,
   // IAM_dynamic.yaml and FNN.yaml (each a whole config, not over default.yaml), with the same PPOmodel.py,
   // PPOcontroller.py, buffer.py and experimentor.py as `iam`. Where the four configs differ, the agent preset's
   // knownDifferences say so.
   'iam-atari': {
-    ...shared,
-    // num_workers 8; memory_size 128 synchronous steps per update (all four configs).
-    numEnvs: 8,
-    numSteps: 128,
+    ...iamCode,
     // seq_len 4 (RNN.yaml), inf_seq_len 4 (IAM_static.yaml); IAM_dynamic.yaml's inf_seq_len 8 is a known difference.
     bpttLength: 4,
-    // num_epoch 3.
-    epochs: 3,
     // batch_size 32 steps of all 8 workers per minibatch: PPOcontroller.update samples batch_size // seq_len = 8
     // blocks of 4 steps × 8 workers = 64 sequences; 128 / 32 = 4 minibatches per epoch.
     seqsPerBatch: 64,
-    // SerialSampling.shuffle shuffles the seq_len-step slices of the buffer, each holding all 8 workers.
-    minibatchGrouping: 'time-blocks',
-    // learning_rate 2.5e-4, polynomial_decay(…, max_steps, 1e-10, power=1) (PPOmodel.build_ppo_optimizer).
-    learningRate: 2.5e-4,
-    lrSchedule: 'linear',
-    // tf.train.AdamOptimizer with TF's default epsilon 1e-8.
-    adamEpsilon: 1e-8,
-    // epsilon 0.1, decay_epsilon = polynomial_decay(epsilon, step, max_steps, 1e-5): policy and value clip.
-    clipEpsilon: 0.1,
-    clipSchedule: 'linear',
-    // gamma 0.99, lambda 0.95.
-    gamma: 0.99,
-    gaeLambda: 0.95,
     // time_horizon 128 = memory_size: PPOcontroller.bootstrap computes GAE once over the whole 128-step rollout.
     gaeHorizon: null,
-    // beta 1e-2, decay_beta = polynomial_decay(beta, step, max_steps, 1e-2): constant 0.01.
-    entropyCoef: 0.01,
-    // c1 1, value_loss = mean(max(v1, v2)) (no ½).
-    valueCoef: 1,
-    valueLossHalf: false,
-    clipValue: true,
-    // optimizer.minimize(loss): no gradient clipping.
-    maxGradNorm: null,
-    // build_ppo_optimizer feeds the advantages as computed.
-    normalizeAdvantages: false,
-    dropoutWhileActing: false,
-    // Every episode end is `done` (PPOcontroller.bootstrap, as `iam`): no bootstrap at time limits.
-    bootstrapTruncated: false,
     // max_steps 1.0e+7 synchronous steps (experimentor.run counts one per step of all workers) × 8 workers = 80M
-    // agent steps (×4 frames with skip_frames 4).
+    // agent steps (×4 frames with skip_frames 4): 1e7 / 128 = 78 125 updates.
     totalSteps: 80_000_000,
-    // experimentor.run: an update each time the buffer is full, 1e7 / 128 = 78 125 updates.
-    updateRounding: 'floor',
   },
 } as const satisfies Record<string, PpoConfig>;
 

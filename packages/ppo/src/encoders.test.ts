@@ -17,7 +17,9 @@ describe('encoders', () => {
       'dense1/kernel': [32, 16],
       'dense1/bias': [16],
     });
-    expect(() => new MlpEncoder({ obsShape: [73], hiddenSizes: [0], seed: 1 })).toThrow('hiddenSizes[0] must be a positive integer (got 0)');
+    expect(() => new MlpEncoder({ obsShape: [73], hiddenSizes: [0], seed: 1 })).toThrow(
+      new Error('encoder.hiddenSizes[0]: 0 is out of range; must be an integer ≥ 1'),
+    );
     tf.dispose(out);
     enc.dispose();
   });
@@ -40,7 +42,9 @@ describe('encoders', () => {
     expect(f!.shape).toEqual([2, 1, 3136]);
     // Same weights (same seed): the flat output is the region set read row-major.
     expect(Array.from(f!.dataSync())).toEqual(Array.from(r!.dataSync()));
-    expect(() => new NatureCnnEncoder({ stack: 0, output: 'flat', seed: 1 })).toThrow('stack must be a positive integer (got 0)');
+    expect(() => new NatureCnnEncoder({ stack: 0, output: 'flat', seed: 1 })).toThrow(
+      new Error('encoder.stack: 0 is out of range; must be an integer ≥ 1'),
+    );
     tf.dispose([obs, r!, f!]);
     regions.dispose();
     flat.dispose();

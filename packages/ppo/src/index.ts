@@ -18,6 +18,7 @@ export { NatureCnnEncoder, type NatureCnnEncoderArgs } from './natureCnnEncoder.
 export { ActorCriticHeads, LINEAR_HEADS, type ActorCriticHeadsArgs, type HeadSpec, type HeadsSpec, type LayerInit } from './heads.js';
 export { ActorCritic, type ActorCriticArgs, type ActStep, type PredictOptions, type Prediction } from './actorCritic.js';
 export { encoderFromConfig } from './encoderFromConfig.js';
+export { ENCODER_OPTIONS, MLP_ENCODER_ARGS, MINIGRID_CONV_ENCODER_ARGS, NATURE_CNN_ENCODER_ARGS, parseEncoderOptions, type EncoderOptions } from './encoderSchema.js';
 export { loadAgent, type LoadedAgent, type LoadAgentOptions, type RunConfigFile } from './loadAgent.js';
 export { act, actGreedy, actStep, sampleActions, seedTensor, readSample, obsTensor, type Acted, type ActStepResult } from './acting.js';
 export { collectRollout, type RunState, type RolloutSummary } from './rollout.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2D, LayeredModule, type InitScheme } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
+import { MINIGRID_CONV_ENCODER_ARGS, parseEncoderOptions } from './encoderSchema.js';
 
 /** Arguments of {@link MinigridConvEncoder}. */
 export interface MinigridConvEncoderArgs {
@@ -24,6 +25,7 @@ export class MinigridConvEncoder extends LayeredModule implements Encoder {
 
   constructor(args: MinigridConvEncoderArgs) {
     super();
+    parseEncoderOptions(MINIGRID_CONV_ENCODER_ARGS, args);
     // Only the fields given are kept, so config() of an encoder built without `init` stays as it was.
     this.args = { seed: args.seed, ...(args.init ? { init: args.init } : {}) };
     const init = args.init ? { init: args.init } : {};

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dense, LayeredModule, type InitScheme } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
+import { MLP_ENCODER_ARGS, parseEncoderOptions } from './encoderSchema.js';
 
 /** Arguments of {@link MlpEncoder}. */
 export interface MlpEncoderArgs {
@@ -35,11 +36,7 @@ export class MlpEncoder extends LayeredModule implements Encoder {
 
   constructor(args: MlpEncoderArgs) {
     super();
-    if (args.obsShape.length === 0 || args.obsShape.some((d) => !Number.isInteger(d) || d < 1))
-      throw new Error(`obsShape must be positive integers (got [${args.obsShape}])`);
-    args.hiddenSizes.forEach((h, i) => {
-      if (!Number.isInteger(h) || h < 1) throw new Error(`hiddenSizes[${i}] must be a positive integer (got ${h})`);
-    });
+    parseEncoderOptions(MLP_ENCODER_ARGS, args);
     this.args = { ...args, obsShape: [...args.obsShape], hiddenSizes: [...args.hiddenSizes] };
     this.obsShape = this.args.obsShape;
     let width = args.obsShape.reduce((a, b) => a * b, 1);

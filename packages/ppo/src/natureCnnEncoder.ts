@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2D, LayeredModule, type InitScheme } from '@mempo/core-attention';
 import type { Encoder, EncoderConfig } from './encoder.js';
+import { NATURE_CNN_ENCODER_ARGS, parseEncoderOptions } from './encoderSchema.js';
 
 /** Arguments of {@link NatureCnnEncoder}. */
 export interface NatureCnnEncoderArgs {
@@ -32,8 +33,7 @@ export class NatureCnnEncoder extends LayeredModule implements Encoder {
 
   constructor(args: NatureCnnEncoderArgs) {
     super();
-    if (!Number.isInteger(args.stack) || args.stack < 1) throw new Error(`stack must be a positive integer (got ${args.stack})`);
-    if (args.output !== 'regions' && args.output !== 'flat') throw new Error(`output must be 'regions' or 'flat' (got '${args.output}')`);
+    parseEncoderOptions(NATURE_CNN_ENCODER_ARGS, args);
     this.args = { ...args };
     this.obsShape = [args.stack, 84, 84];
     this.outputShape = args.output === 'regions' ? [49, 64] : [1, 49 * 64];

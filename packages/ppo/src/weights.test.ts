@@ -60,6 +60,8 @@ describe('ppo weights', () => {
       encoder.dispose();
     }
     expect(() => MlpEncoder.fromConfig({ kind: 'nature-cnn', stack: 1 })).toThrow("MlpEncoder.fromConfig needs kind 'mlp' (got 'nature-cnn')");
-    expect(() => encoderFromConfig({ kind: 'vit' as 'mlp' })).toThrow('encoder kind must be one of mlp, minigrid-conv, nature-cnn (got "vit")');
+    expect(() => encoderFromConfig({ kind: 'vit' as 'mlp' })).toThrow(
+      new Error(`encoder.kind: "vit" is not allowed; must be one of 'mlp', 'minigrid-conv', 'nature-cnn'`),
+    );
   });
 });

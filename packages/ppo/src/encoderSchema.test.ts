@@ -37,6 +37,18 @@ describe('ENCODER_OPTIONS', () => {
     );
   });
 
+  it('a field the encoder does not take is named with the fields it does', () => {
+    expect(rebuild({ kind: 'mlp', obsShape: [73], hiddenSize: [64], seed: 1 })).toThrow(
+      new Error(
+        'encoder.hiddenSizes: missing; must be a list of integers ≥ 1\n' +
+          'encoder: "hiddenSize" is not a field; must be among kind, obsShape, hiddenSizes, activation, seed, init, gain, bias',
+      ),
+    );
+    expect(rebuild({ kind: 'minigrid-conv', seed: 1, gain: 2, stack: 1 })).toThrow(
+      new Error('encoder: "gain", "stack" are not fields; must be among kind, seed, init'),
+    );
+  });
+
   it('an unknown or missing kind lists the allowed ones', () => {
     const allowed = `one of 'mlp', 'minigrid-conv', 'nature-cnn'`;
     expect(rebuild({ kind: 'vit', seed: 1 })).toThrow(new Error(`encoder.kind: "vit" is not allowed; must be ${allowed}`));

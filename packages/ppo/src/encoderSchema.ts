@@ -15,12 +15,28 @@ const gain = numberField({ min: 0, minOpen: true }, "multiplies the layers' kern
 /** A list of counts; `nonEmpty` refuses `[]`. Items are checked with {@link count}, so `[0]` names its index. */
 function countList(description: string, nonEmpty: boolean) {
   const allowed = `a list of integers ≥ 1${nonEmpty ? ', at least one' : ''}`;
-  const list = z.array(count(description), { error: (issue) => `${showValue(issue.input)} is not a list; must be ${allowed}` });
+  const list = z.array(count(description), {
+    error: (issue) => (issue.input === undefined ? `missing; must be ${allowed}` : `${showValue(issue.input)} is not a list; must be ${allowed}`),
+  });
   return (nonEmpty ? list.min(1, { error: `[] is empty; must be ${allowed}` }) : list).describe(description);
 }
 
+/**
+ * An encoder's arguments: a misspelt or foreign field (`hiddenSize` for `hiddenSizes`) is named with the
+ * fields the encoder takes, instead of being dropped.
+ */
+function encoderArgs<S extends z.core.$ZodLooseShape>(shape: S) {
+  const fields = ['kind', ...Object.keys(shape)].join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `${issue.keys.map((key) => JSON.stringify(key)).join(', ')} ${issue.keys.length === 1 ? 'is not a field' : 'are not fields'}; must be among ${fields}`
+        : undefined,
+  });
+}
+
 /** {@link MlpEncoder}'s arguments (the ppo README, "Encoder schema"). */
-export const MLP_ENCODER_ARGS = z.strictObject({
+export const MLP_ENCODER_ARGS = encoderArgs({
   obsShape: countList('shape of one observation; it is flattened', true),
   hiddenSizes: countList('widths of the hidden layers; [] passes the flat observation through', false),
   activation: enumField(['tanh', 'relu'], 'activation after every hidden layer').optional(),
@@ -31,10 +47,10 @@ export const MLP_ENCODER_ARGS = z.strictObject({
 });
 
 /** {@link MinigridConvEncoder}'s arguments. */
-export const MINIGRID_CONV_ENCODER_ARGS = z.strictObject({ seed, init });
+export const MINIGRID_CONV_ENCODER_ARGS = encoderArgs({ seed, init });
 
 /** {@link NatureCnnEncoder}'s arguments. */
-export const NATURE_CNN_ENCODER_ARGS = z.strictObject({
+export const NATURE_CNN_ENCODER_ARGS = encoderArgs({
   stack: count('frames stacked on the leading observation axis'),
   output: enumField(['regions', 'flat'], "'regions': [B, 49, 64] for RIM and IAM; 'flat': [B, 1, 3136]"),
   seed,

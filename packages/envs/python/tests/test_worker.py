@@ -113,29 +113,46 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(newest[2][0]["restartedEnvs"], [])
 
     def test_request_wait_polls_only_for_a_client_that_answered_fast(self):
+        class CountingPoller:
+            """Counts non-blocking polls (the spin) and blocking ones (the sleep): what the wait did, whatever
+            CPU time a loaded machine gives the test."""
+
+            def __init__(self, inner):
+                self.inner = inner
+                self.spins = 0
+                self.blocks = 0
+
+            def poll(self, timeout=None):
+                if timeout == 0:
+                    self.spins += 1
+                else:
+                    self.blocks += 1
+                return self.inner.poll(timeout)
+
         ours, theirs = socket.socketpair()
         with os.fdopen(os.dup(theirs.fileno()), "rb", buffering=0) as stream:
             wait = RequestWait(stream)
             wait.spin_seconds = 0.05
+            poller = wait.poller = CountingPoller(wait.poller)
 
             def wait_for_late_request():
-                # The request comes after 150 ms: CPU time shows whether the wait polled or slept.
+                # The request comes after 150 ms, after the 50 ms window.
+                poller.spins = poller.blocks = 0
                 sender = threading.Timer(0.15, lambda: ours.send(b"x"))
                 sender.start()
-                cpu = time.process_time()
                 wait()
-                cpu = time.process_time() - cpu
                 sender.join()
                 stream.read(1)
-                return cpu
+                return poller.spins, poller.blocks
 
-            polled = wait_for_late_request()  # the client has not been slow yet: poll 50 ms, then sleep
+            polled = wait_for_late_request()  # the client has not been slow yet: poll for 50 ms, then sleep
             self.assertGreater(wait.last_wait, 0.1)
             slept = wait_for_late_request()  # it was slow last time: sleep at once
         ours.close()
         theirs.close()
-        self.assertGreater(polled, 0.03)
-        self.assertLess(slept, 0.01)
+        self.assertGreater(polled[0], 1)
+        self.assertEqual(polled[1], 1)
+        self.assertEqual(slept, (0, 1))
 
     def test_garbage_on_stdin_ends_the_worker_with_code_3(self):
         self.assertEqual(serve(io.BytesIO(b"not a frame at all"), io.BytesIO()), 3)

@@ -106,6 +106,21 @@ describe('mempo study export', () => {
     expect(lines.slice(1)).toEqual(['skipped 1 run:', `  ${S3}: unfinished: no eval.json yet`]);
   });
 
+  it("every link of the exported index.html leads to a file of the export; the study folder's page links run folders and logs", async () => {
+    const { root, out, file } = fakeStudy();
+    const to = join(root, 'results', 'tiny');
+    await exportStudy(options(out, file, to));
+    const links = (page: string) => [...readFileSync(page, 'utf8').matchAll(/(?:href|src)="([^"#]+)"/g)].map((m) => m[1]!);
+    const exported = links(join(to, 'report', 'index.html'));
+    expect(exported.filter((href) => !existsSync(join(to, 'report', href)))).toEqual([]);
+    expect(exported).toEqual(expect.arrayContaining(RUN_FILES.map((f) => `../runs/${S1}/${f}`)));
+    expect(exported.some((href) => href.includes(S3))).toBe(false);
+    expect(readFileSync(join(to, 'report', 'index.html'), 'utf8')).toContain(`${S3} (not finished) · not exported: unfinished: no eval.json yet`);
+    const local = links(join(out, 'report', 'index.html'));
+    expect(local).toEqual(expect.arrayContaining([`../runs/${S3}/`, `../runs/${S3}/run.log`]));
+    expect(local.filter((href) => !existsSync(join(out, 'report', href)))).toEqual([]);
+  });
+
   it('a second export after a run is gone removes only the files the first export wrote for it', async () => {
     const { root, out, file } = fakeStudy();
     const to = join(root, 'results');

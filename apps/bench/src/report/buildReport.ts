@@ -1,7 +1,7 @@
 import { makeDirectory, writeFileAtomic } from '@mempo/ppo';
 import { join, relative } from 'node:path';
 import { copyReportFont, diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles, type ReturnRange } from './charts.js';
-import { renderHtmlReport } from './htmlReport.js';
+import { renderHtmlReport, type HtmlReportInput } from './htmlReport.js';
 import { recordedSettings } from './recordedSettings.js';
 import { CI_NOTE, buildTables, tableMarkdown, tablesCsv, type ResultTable } from './tables.js';
 import type { StudyResults } from './studyResults.js';
@@ -24,6 +24,8 @@ export interface ReportFiles {
   curves: ChartFiles[];
   heatmaps: ChartFiles[];
   tables: ResultTable[];
+  /** What `index.html` was rendered from: an export renders it again with the links of its own folder. */
+  page: HtmlReportInput;
 }
 
 /** File-name fragment of an env id. */
@@ -92,19 +94,21 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   // The HTML and its inline SVGs use the bundled font, copied beside them.
   const font = copyReportFont(dir);
   const html = join(dir, 'index.html');
-  writeFileAtomic(
-    html,
-    renderHtmlReport({
-      results,
-      tables,
-      curves,
-      heatmaps,
-      links: {
-        markdown: relative(dir, markdown),
-        csv: relative(dir, csv),
-        runs: results.runs.map((r) => ({ id: r.plan.id, dir: relative(dir, r.plan.runDir), finished: r.outcome !== null })),
-      },
-    }),
-  );
-  return { markdown, csv, html, font, curves, heatmaps, tables };
+  const runLinks = (runDir: string) => [
+    { label: 'folder', href: `${relative(dir, runDir)}/` },
+    { label: 'log', href: join(relative(dir, runDir), 'run.log') },
+  ];
+  const page: HtmlReportInput = {
+    results,
+    tables,
+    curves,
+    heatmaps,
+    links: {
+      markdown: relative(dir, markdown),
+      csv: relative(dir, csv),
+      runs: results.runs.map((r) => ({ id: r.plan.id, finished: r.outcome !== null, files: runLinks(r.plan.runDir) })),
+    },
+  };
+  writeFileAtomic(html, renderHtmlReport(page));
+  return { markdown, csv, html, font, curves, heatmaps, tables, page };
 }

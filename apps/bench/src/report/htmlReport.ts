@@ -11,7 +11,17 @@ export interface HtmlReportInput {
   curves: ChartFiles[];
   heatmaps: ChartFiles[];
   /** Paths relative to the report folder. */
-  links: { markdown: string; csv: string; runs: { id: string; dir: string; finished: boolean }[] };
+  links: { markdown: string; csv: string; runs: RunLinks[] };
+}
+
+/** One run's line in the page's run list: what it links (paths relative to the report folder) or why it links nothing. */
+export interface RunLinks {
+  id: string;
+  finished: boolean;
+  /** E.g. the run folder and its log in a study folder; the exported files in an export. */
+  files: { label: string; href: string }[];
+  /** Shown after the links, e.g. why an export left the run out. */
+  note?: string;
 }
 
 function escapeHtml(s: string): string {
@@ -36,7 +46,12 @@ function figure(chart: ChartFiles): string {
   return `<figure>${chart.svgText}<figcaption><a href="${escapeHtml(basename(chart.svg))}">SVG</a> · <a href="${escapeHtml(basename(chart.png))}">PNG</a></figcaption></figure>`;
 }
 
-/** One self-contained HTML page: tables, inlined plots, links to the CSV, the Markdown and every run folder. */
+function runItem(run: RunLinks): string {
+  const links = run.files.map((f) => ` · <a href="${escapeHtml(f.href)}">${escapeHtml(f.label)}</a>`).join('');
+  return `<li>${escapeHtml(run.id)}${run.finished ? '' : ' (not finished)'}${links}${run.note ? ` · ${escapeHtml(run.note)}` : ''}</li>`;
+}
+
+/** One self-contained HTML page: tables, inlined plots, links to the CSV, the Markdown and each run's files. */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { study } = input.results;
   const finished = input.links.runs.filter((r) => r.finished).length;
@@ -61,7 +76,7 @@ ${input.curves.map(figure).join('\n') || '<p>No progress yet.</p>'}
 ${input.heatmaps.map(figure).join('\n') || '<p>No core in this study reports diagnostics, or no run has finished.</p>'}
 <h2>Runs</h2>
 <ul>
-${input.links.runs.map((r) => `<li><a href="${escapeHtml(r.dir)}/">${escapeHtml(r.id)}</a>${r.finished ? '' : ' (not finished)'} · <a href="${escapeHtml(r.dir)}/run.log">log</a></li>`).join('\n')}
+${input.links.runs.map(runItem).join('\n')}
 </ul>
 </body></html>
 `;

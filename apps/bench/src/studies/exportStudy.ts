@@ -6,6 +6,7 @@ import { RUN_FILES, readJsonFile, runPath, writeFileAtomic, writeJsonAtomic } fr
 import prettyBytes from 'pretty-bytes';
 import { z } from 'zod';
 import { buildReport, type ReportFiles } from '../report/buildReport.js';
+import { renderHtmlReport, type RunLinks } from '../report/htmlReport.js';
 import { collectResults } from '../report/studyResults.js';
 import { assessRun, type RunAssessment } from './runAssessment.js';
 import { planRuns } from './studyRuns.js';
@@ -130,11 +131,22 @@ function reportFiles(report: ReportFiles): string[] {
   return [report.markdown, report.csv, report.html, report.font, ...charts];
 }
 
-/** Copies one file atomically (readers see the old or the new file, never a part) and returns its size. */
-function copyFile(from: string, to: string): number {
-  const bytes = readFileSync(from);
+/** Writes one file atomically (readers see the old or the new file, never a part) and returns its size. */
+function writeBytes(to: string, bytes: Uint8Array): number {
   writeFileAtomic(to, bytes);
   return bytes.byteLength;
+}
+
+/**
+ * The export's run list: an exported run links its files in `runs/<id>/`, any other run says why it is not
+ * there (the study folder's page links run folders and logs, which an export does not hold).
+ */
+function exportedRunLinks(report: ReportFiles, exportedIds: Set<string>, skipped: { id: string; reason: string }[]): RunLinks[] {
+  return report.page.links.runs.map(({ id, finished }) =>
+    exportedIds.has(id)
+      ? { id, finished, files: EXPORTED_RUN_FILES.map((file) => ({ label: RUN_FILES[file], href: posix.join('..', 'runs', id, RUN_FILES[file]) })) }
+      : { id, finished, files: [], note: `not exported: ${skipped.find((s) => s.id === id)?.reason ?? 'not in this study'}` },
+  );
 }
 
 /** Removes the folders between `path`'s folder and `root` (exclusive) that are left empty, innermost first. */
@@ -148,7 +160,7 @@ function removeEmptyParents(path: string, root: string): void {
 /**
  * Exports a study's results for committing (issue 16): refreshes the report in the study folder (as
  * `mempo report` does), then copies into `to` the report (`report/`: tables as Markdown and CSV, SVG and PNG
- * plots, `index.html` and its font), each finished run's {@link EXPORTED_RUN_FILES} (`runs/<id>/`), the study
+ * plots, `index.html` linking each run's exported files, and its font), each finished run's {@link EXPORTED_RUN_FILES} (`runs/<id>/`), the study
  * file (`study.json`) and a manifest (`export.json`). Only runs the runner would skip as finished with the
  * study's fingerprint are exported; the others are listed with the reason. Every file is written atomically.
  * Files a previous export listed in its manifest and this one did not write are removed (so a run that is no
@@ -182,11 +194,17 @@ export async function exportStudy(options: ExportOptions): Promise<StudyExport> 
 
   const written: string[] = [];
   // Manifest paths are POSIX (the same on every machine that checks the folder out).
-  const copy = (from: string, path: string): number => {
+  const write = (path: string, bytes: Uint8Array): number => {
     written.push(path);
-    return copyFile(from, join(to, path));
+    return writeBytes(join(to, path), bytes);
   };
-  const reportBytes = reportFiles(report).reduce((sum, file) => sum + copy(file, posix.join('report', basename(file))), 0);
+  const copy = (from: string, path: string): number => write(path, readFileSync(from));
+  const page = renderHtmlReport({ ...report.page, links: { ...report.page.links, runs: exportedRunLinks(report, exportedIds, skipped) } });
+  const reportBytes =
+    reportFiles(report)
+      .filter((file) => file !== report.html)
+      .reduce((sum, file) => sum + copy(file, posix.join('report', basename(file))), 0) +
+    write(posix.join('report', basename(report.html)), new TextEncoder().encode(page));
   const runs = exported.map((plan) => ({
     id: plan.id,
     bytes: EXPORTED_RUN_FILES.reduce((sum, file) => sum + copy(runPath(plan.runDir, file), posix.join('runs', plan.id, RUN_FILES[file])), 0),

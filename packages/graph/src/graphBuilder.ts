@@ -45,7 +45,7 @@ const INFERRED_TYPE_ATTRS: Record<string, Record<string, number>> = {
 };
 
 /** Resource-variable node of state slot `slot` (shared by every function of a program). */
-export function stateHandleName(slot: number): string {
+function stateHandleName(slot: number): string {
   return `state/${slot}`;
 }
 

@@ -51,7 +51,8 @@ def _require_bool(options: dict[str, Any], name: str, default: bool) -> bool:
 class GymBatch:
     """P envs of one gymnasium id stepped in one loop, with same-step autoreset. ``view`` (registry.py's
     ``ObservationView``) turns each raw observation into what the bridge sends: MiniGrid's 7×7×3 ``image``
-    codes, a small uint8 image, a grayscale 84×84 frame, or a float32 vector. A ``Discrete(n, start)``
+    codes, a small uint8 image, a grayscale 84×84 frame, or a float32 vector (a Box's numbers, or gymnasium's
+    ``spaces.flatten`` of a Discrete, Tuple or Dict observation: one-hot per Discrete). A ``Discrete(n, start)``
     action space takes the client's actions ``0 .. n-1`` shifted by ``start``."""
 
     def __init__(self, envs: list, view, action_start: int = 0):

@@ -8,7 +8,11 @@ Observations the bridge sends, by what the env observes:
 - a uint8 ``Box`` image ``H×W×C`` of at most ``SMALL_IMAGE`` cells a side: as it is (the MiniGrid conv
   encoder's input);
 - a larger uint8 image: grayscale 84×84, ``[1, 84, 84]`` (the Nature CNN's input, as ALE preprocesses);
-- a flat ``Box`` vector of ``D`` numbers: float32 ``[D]`` (the MLP encoder's input).
+- a flat ``Box`` vector of ``D`` numbers: float32 ``[D]`` (the MLP encoder's input);
+- a ``Discrete``, ``MultiDiscrete`` or ``MultiBinary`` observation, or a ``Tuple``/``Dict`` of those and
+  ``Box`` spaces: float32 ``[D]`` made by gymnasium's own ``spaces.flatten`` (one-hot per ``Discrete``, values of a
+  ``Box`` or ``MultiBinary`` as they are, the parts concatenated in the space's order), as Stable-Baselines3
+  reads them; ``D`` is ``spaces.flatten_space``'s length (FrozenLake-v1: 16, Blackjack-v1: 32 + 11 + 2 = 45).
 """
 
 from __future__ import annotations
@@ -36,6 +40,28 @@ def register_all() -> None:
     gym.register_envs(ale_py)
 
 
+def flattenable(space) -> bool:
+    """Whether ``space`` is a ``Discrete``, ``MultiDiscrete``, ``MultiBinary`` or ``Box``, or a ``Tuple``/``Dict``
+    tree of them, whose ``spaces.flatten_space`` is a 1-D ``Box`` (the envs README, "Any gymnasium env")."""
+    from gymnasium import spaces
+
+    # The leaves ``spaces.flatten`` turns into a fixed-length vector of numbers that mean something to an MLP;
+    # it flattens a Text to character indices and a OneOf to a tagged union, and a Graph or Sequence not at all.
+    leaves = (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary, spaces.Box)
+
+    def leaves_ok(node) -> bool:
+        # An empty Tuple or Dict has nothing to send (and flatten_space cannot concatenate nothing).
+        if isinstance(node, (spaces.Tuple, spaces.Dict)):
+            parts = list(node.spaces.values()) if isinstance(node, spaces.Dict) else list(node.spaces)
+            return len(parts) > 0 and all(leaves_ok(part) for part in parts)
+        return isinstance(node, leaves)
+
+    if not leaves_ok(space):
+        return False
+    flat = spaces.flatten_space(space)
+    return isinstance(flat, spaces.Box) and len(flat.shape) == 1 and flat.shape[0] >= 1
+
+
 def _bound(values: np.ndarray, pick) -> float | None:
     # JSON has no infinity (Node's JSON.parse refuses Python's "Infinity"): an unbounded side is null.
     value = float(pick(values))
@@ -43,18 +69,27 @@ def _bound(values: np.ndarray, pick) -> float | None:
 
 
 class ObservationView:
-    """Maps one env's raw observation to the array the bridge sends; ``shape``/``dtype`` describe it."""
+    """Maps one env's raw observation to the array the bridge sends; ``shape``/``dtype`` describe it.
+    ``source`` is the space the sent array is read from (MiniGrid's ``image``, or the whole space);
+    ``space`` is the ``Box`` it is sent as (``spaces.flatten_space(source)`` when ``flattened``)."""
 
     def __init__(self, space) -> None:
         from gymnasium import spaces
 
         self.key = None
+        self.flattened = False
         if isinstance(space, spaces.Dict) and "image" in space.spaces:
             self.key = "image"
             space = space.spaces["image"]
-        self.space = space
+        self.source = self.space = space
         self.kind = None
         if not isinstance(space, spaces.Box):
+            # A bare Box keeps the rules below (a picture or a flat vector): flattening a 2-D grid or a
+            # grayscale picture into a long vector would hide it from the conv encoders.
+            if self.key is None and flattenable(space):
+                self.space = spaces.flatten_space(space)
+                self.kind, self.shape, self.dtype, self.flattened = "vector", tuple(self.space.shape), np.float32, True
+                self.flatten = spaces.flatten
             return
         shape = tuple(space.shape)
         if space.dtype == np.uint8 and len(shape) == 3 and shape[2] in (1, 3, 4):
@@ -69,6 +104,8 @@ class ObservationView:
             self.kind, self.shape, self.dtype = "vector", shape, np.float32
 
     def __call__(self, obs) -> np.ndarray:
+        if self.flattened:
+            return np.asarray(self.flatten(self.source, obs), dtype=np.float32)
         if self.key is not None:
             obs = obs[self.key]
         if self.kind == "nature":
@@ -79,11 +116,19 @@ class ObservationView:
 
     def describe(self) -> dict[str, Any]:
         low, high = np.asarray(self.space.low), np.asarray(self.space.high)
+        # A Tuple or Dict has no shape or dtype of its own: JSON null.
+        shape, dtype = self.source.shape, self.source.dtype
         return {
             "kind": self.kind,
             "shape": list(self.shape),
             "dtype": np.dtype(self.dtype).name,
-            "source": {"shape": list(self.space.shape), "dtype": np.dtype(self.space.dtype).name, "key": self.key},
+            "source": {
+                "text": str(self.source),
+                "shape": None if shape is None else list(shape),
+                "dtype": None if dtype is None else np.dtype(dtype).name,
+                "key": self.key,
+            },
+            "flattened": self.flattened,
             "low": _bound(low, np.min),
             "high": _bound(high, np.max),
         }
@@ -91,8 +136,9 @@ class ObservationView:
 
 def unsupported_observation(env_id: str, space) -> str:
     return (
-        f"'{env_id}' observes {space}: the bridge hosts a uint8 Box image H×W×C, a flat Box vector or "
-        "MiniGrid's Dict with an 'image'"
+        f"'{env_id}' observes {space}: the bridge hosts a uint8 Box image H×W×C, a flat Box vector, "
+        "MiniGrid's Dict with an 'image', or a Discrete, MultiDiscrete or MultiBinary, or a Tuple or Dict of those "
+        "and Boxes (sent as gymnasium's flatten: one-hot per Discrete); not Graph, Sequence, Text or OneOf"
     )
 
 

@@ -2,11 +2,41 @@
 
 import unittest
 
+import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 
 from mempo_envs.batches import WorkerError, make_batch
-from mempo_envs.registry import ObservationView, describe_env
+from mempo_envs.registry import ObservationView, describe_env, flattenable
 from test_worker import run
+
+TEXT_ID = "MempoTest/TextObservation-v0"
+SEQUENCE_ID = "MempoTest/SequenceObservation-v0"
+
+
+class OneSpaceEnv(gym.Env):
+    """An env that observes a sample of ``observation_space`` and ends after one step: only its spaces matter."""
+
+    def __init__(self, observation_space):
+        self.observation_space = observation_space
+        self.action_space = spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return self.observation_space.sample(), {}
+
+    def step(self, action):
+        return self.observation_space.sample(), 0.0, True, False, {}
+
+
+def setUpModule():
+    gym.register(TEXT_ID, entry_point=lambda: OneSpaceEnv(spaces.Text(4, min_length=1, charset="ab")))
+    gym.register(SEQUENCE_ID, entry_point=lambda: OneSpaceEnv(spaces.Sequence(spaces.Discrete(3))))
+
+
+def tearDownModule():
+    for env_id in (TEXT_ID, SEQUENCE_ID):
+        gym.registry.pop(env_id, None)
 
 
 class DescribeEnvTest(unittest.TestCase):
@@ -29,13 +59,35 @@ class DescribeEnvTest(unittest.TestCase):
         )
         self.assertEqual(got["actionSpace"], {"kind": "unsupported", "text": "Box(-2.0, 2.0, (1,), float32)"})
 
-    def test_tuple_observations_are_refused(self):
-        got = describe_env("Blackjack-v1")
-        self.assertEqual(
-            got["problem"],
-            "'Blackjack-v1' observes Tuple(Discrete(32), Discrete(11), Discrete(2)): the bridge hosts a uint8 Box "
-            "image H×W×C, a flat Box vector or MiniGrid's Dict with an 'image'",
-        )
+    def test_discrete_and_tuple_observations_are_described_as_flattened_vectors(self):
+        lake = describe_env("FrozenLake-v1")
+        self.assertIsNone(lake["problem"])
+        self.assertEqual(lake["observationSpace"], {
+            "kind": "vector", "shape": [16], "dtype": "float32",
+            "source": {"text": "Discrete(16)", "shape": [], "dtype": "int64", "key": None},
+            "flattened": True, "low": 0.0, "high": 1.0,
+        })
+        blackjack = describe_env("Blackjack-v1")
+        self.assertIsNone(blackjack["problem"])
+        self.assertEqual(blackjack["observationSpace"]["shape"], [45])  # one-hots of 32 + 11 + 2
+        self.assertEqual(blackjack["observationSpace"]["source"], {
+            "text": "Tuple(Discrete(32), Discrete(11), Discrete(2))", "shape": None, "dtype": None, "key": None,
+        })
+        self.assertTrue(blackjack["observationSpace"]["flattened"])
+
+    def test_text_and_sequence_observations_are_refused_naming_what_is_hosted(self):
+        for env_id, text in ((TEXT_ID, "Text(1, 4, charset=ab)"), (SEQUENCE_ID, "Sequence(Discrete(3), stack=False)")):
+            got = describe_env(env_id)
+            self.assertEqual(got["observationSpace"], {"kind": "unsupported", "text": text})
+            self.assertEqual(
+                got["problem"],
+                f"'{env_id}' observes {text}: the bridge hosts a uint8 Box image H×W×C, a flat Box vector, "
+                "MiniGrid's Dict with an 'image', or a Discrete, MultiDiscrete or MultiBinary, or a Tuple or Dict of "
+                "those and Boxes (sent as gymnasium's flatten: one-hot per Discrete); not Graph, Sequence, Text or OneOf",
+            )
+            with self.assertRaises(WorkerError) as refused:
+                make_batch("gym", env_id, 1, {})
+            self.assertEqual((refused.exception.kind, str(refused.exception)), ("unsupported_env", got["problem"]))
 
     def test_spaces_of_a_vector_a_minigrid_and_a_picture_env(self):
         cart = describe_env("CartPole-v1")
@@ -83,6 +135,58 @@ class GymBatchTest(unittest.TestCase):
             self.assertTrue(all(e["return"] == e["length"] for e in ended))  # reward 1 per step
         finally:
             batch.close()
+
+    def test_frozen_lake_sends_gymnasiums_one_hot_of_the_state(self):
+        batch = make_batch("gym", "FrozenLake-v1", 2, {})
+        try:
+            self.assertEqual((batch.obs_shape, batch.obs_dtype, batch.num_actions), ((16,), "float32", 4))
+            obs = batch.reset(3)
+            for i in range(2):
+                # Env i of a batch reset with seed s is the env reset with s + i (the envs README).
+                env = gym.make("FrozenLake-v1")
+                state, _ = env.reset(seed=3 + i)
+                env.close()
+                expected = np.zeros(16, np.float32)
+                expected[state] = 1
+                np.testing.assert_array_equal(obs[i], expected)
+                np.testing.assert_array_equal(obs[i], spaces.flatten(env.observation_space, state))
+            result = batch.step(np.array([2, 1], np.int32))  # right, down
+            self.assertEqual(result.obs.dtype, np.float32)
+            self.assertEqual(result.obs.sum(axis=1).tolist(), [1.0, 1.0])
+        finally:
+            batch.close()
+
+    def test_blackjack_sends_the_flattened_tuple(self):
+        batch = make_batch("gym", "Blackjack-v1", 1, {})
+        env = gym.make("Blackjack-v1")
+        try:
+            sent = batch.reset(7)[0]
+            hand, _ = env.reset(seed=7)
+            np.testing.assert_array_equal(sent, spaces.flatten(env.observation_space, hand).astype(np.float32))
+            # One 1 in each part: the player's sum (of 32), the dealer's card (of 11), the usable ace (of 2).
+            self.assertEqual([sent[:32].sum(), sent[32:43].sum(), sent[43:].sum()], [1, 1, 1])
+            self.assertEqual(int(np.argmax(sent[:32])), hand[0])
+        finally:
+            batch.close()
+            env.close()
+
+    def test_flattenable_spaces_and_their_views(self):
+        nested = spaces.Dict({"pos": spaces.Box(-1, 1, (2, 2)), "door": spaces.MultiDiscrete([2, 3]), "keys": spaces.MultiBinary(3)})
+        view = ObservationView(nested)
+        self.assertEqual((view.kind, view.shape, view.flattened), ("vector", (12,), True))
+        sample = nested.sample()
+        np.testing.assert_array_equal(view(sample), spaces.flatten(nested, sample).astype(np.float32))
+        self.assertTrue(flattenable(spaces.Tuple((spaces.Discrete(3, start=-1), nested))))
+        for refused in (
+            spaces.Tuple((spaces.Discrete(2), spaces.Text(3))),
+            spaces.OneOf((spaces.Discrete(2), spaces.Discrete(3))),
+            spaces.Graph(spaces.Box(0, 1, (2,)), None),
+            spaces.Tuple(()),
+        ):
+            self.assertFalse(flattenable(refused), refused)
+            self.assertIsNone(ObservationView(refused).kind)
+        # A bare Box keeps its own rules: a 2-D grid is neither a picture nor a flat vector, and is not flattened.
+        self.assertIsNone(ObservationView(spaces.Box(0, 1, (3, 4))).kind)
 
     def test_unlisted_minigrid_ids_build_through_both_families(self):
         for family in ("minigrid", "gym"):

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeGymEnv } from './gymEnv.js';
-import { describeGymEnvs } from './gymRegistry.js';
+import { describeGymEnvs, parseGymEnvDescriptions } from './gymRegistry.js';
 import { makeMiniGridEnv } from './miniGrid.js';
 import { BridgeError, liveWorkerCount } from './workerProcess.js';
 
@@ -22,8 +22,67 @@ describe('the registry check (describeGymEnvs)', () => {
       "'Pendulum-v1' has action space Box(-2.0, 2.0, (1,), float32): the bridge hosts Discrete action spaces only " +
         "(e.g. CartPole-v1's Discrete(2)); pick an env with discrete actions",
     );
-    expect(found['MiniGrid-MemoryS7-v0']!.observationSpace).toMatchObject({ kind: 'image', shape: [7, 7, 3], dtype: 'uint8', source: { key: 'image' } });
+    expect(found['MiniGrid-MemoryS7-v0']!.observationSpace).toMatchObject({ kind: 'image', shape: [7, 7, 3], dtype: 'uint8', source: { key: 'image' }, flattened: false });
     expect(await describeGymEnvs([])).toEqual({});
+  });
+
+  it('describes Discrete and Tuple observations as the float32 vectors gymnasium flattens them to', async () => {
+    const found = await describeGymEnvs(['FrozenLake-v1', 'Blackjack-v1']);
+    expect(found['FrozenLake-v1']).toEqual({
+      envId: 'FrozenLake-v1',
+      registered: true,
+      suggestions: [],
+      problem: null,
+      actionSpace: { kind: 'discrete', n: 4, start: 0 },
+      observationSpace: {
+        kind: 'vector',
+        shape: [16],
+        dtype: 'float32',
+        source: { text: 'Discrete(16)', shape: [], dtype: 'int64', key: null },
+        flattened: true,
+        low: 0,
+        high: 1,
+      },
+    });
+    expect(found['Blackjack-v1']!.problem).toBeNull();
+    expect(found['Blackjack-v1']!.observationSpace).toMatchObject({
+      kind: 'vector',
+      shape: [45],
+      source: { text: 'Tuple(Discrete(32), Discrete(11), Discrete(2))', shape: null, dtype: null },
+      flattened: true,
+    });
+  });
+
+  it('refuses a malformed describe answer, naming the entry and the field', () => {
+    const lake = {
+      envId: 'FrozenLake-v1',
+      registered: true,
+      suggestions: [],
+      problem: null,
+      actionSpace: { kind: 'discrete', n: 4, start: 0 },
+      observationSpace: { kind: 'vector', shape: [16], dtype: 'float32', source: { text: 'Discrete(16)', shape: [], dtype: 'int64', key: null }, flattened: true, low: 0, high: 1 },
+    };
+    const parse = (entry: unknown) => () => parseGymEnvDescriptions([entry], ['FrozenLake-v1'], 'w');
+    expect(parse(lake)()).toEqual({ 'FrozenLake-v1': lake });
+    const malformed = (what: string) => `w: malformed 'describe' reply: ${what}`;
+    expect(() => parseGymEnvDescriptions({}, ['FrozenLake-v1'], 'w')).toThrow(malformed('expected envs, a list of 1 entries (got {})'));
+    expect(parse({ ...lake, envId: 'Taxi-v3' })).toThrow(malformed("entry 0 is not the description of 'FrozenLake-v1'"));
+    expect(parse({ ...lake, problem: 3 })).toThrow(malformed("'FrozenLake-v1' lacks registered, suggestions or problem"));
+    expect(parse({ ...lake, actionSpace: { kind: 'discrete', n: 0, start: 0 } })).toThrow(
+      malformed("'FrozenLake-v1' actionSpace is neither 'unsupported' nor 'discrete' with an integer n >= 1 and start"),
+    );
+    const observation = (change: Record<string, unknown>) => parse({ ...lake, observationSpace: { ...lake.observationSpace, ...change } });
+    expect(observation({ kind: 'onehot' })).toThrow(malformed(`'FrozenLake-v1' observationSpace has kind "onehot", not one of image, nature, vector or unsupported`));
+    expect(observation({ shape: [0] })).toThrow(malformed("'FrozenLake-v1' observationSpace has no shape of positive sizes"));
+    expect(observation({ dtype: 'int64' })).toThrow(malformed(`'FrozenLake-v1' observationSpace has dtype "int64", not uint8 or float32`));
+    expect(observation({ source: { shape: [], dtype: 'int64', key: null } })).toThrow(malformed("'FrozenLake-v1' observationSpace has no source { text, shape, dtype, key }"));
+    expect(observation({ flattened: undefined })).toThrow(malformed("'FrozenLake-v1' observationSpace has no flattened flag (true only for a vector)"));
+    expect(observation({ kind: 'image', shape: [7, 7, 3], dtype: 'uint8' })).toThrow(malformed("'FrozenLake-v1' observationSpace has no flattened flag (true only for a vector)"));
+    expect(observation({ high: 'Infinity' })).toThrow(malformed("'FrozenLake-v1' observationSpace has a low or high that is neither a number nor null"));
+    expect(parse({ ...lake, observationSpace: { kind: 'unsupported', text: 'Text(1, 4, charset=ab)' } })()['FrozenLake-v1']!.observationSpace).toEqual({
+      kind: 'unsupported',
+      text: 'Text(1, 4, charset=ab)',
+    });
   });
 
   it('names a missing interpreter and the fix', async () => {
@@ -60,6 +119,32 @@ describe('any gymnasium env through the bridge', () => {
         }
       }
       expect([...ended].sort()).toEqual([0, 1, 2]);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('steps FrozenLake-v1 with float32 [P, 16] one-hot states (gymnasium flattens its Discrete(16))', async () => {
+    const env = await makeGymEnv({ envId: 'FrozenLake-v1', numEnvs: 3 });
+    try {
+      expect(env.observationSpace).toEqual({ shape: [16], dtype: 'float32' });
+      expect(env.actionSpace).toEqual({ kind: 'discrete', n: 4 });
+      const oneHotRows = (obs: Float32Array) =>
+        Array.from({ length: 3 }, (_, row) => {
+          const values = Array.from(obs.subarray(row * 16, (row + 1) * 16));
+          return values.filter((v) => v === 1).length === 1 && values.filter((v) => v === 0).length === 15;
+        });
+      const start = await env.reset(0);
+      expect(start).toBeInstanceOf(Float32Array);
+      expect(start.length).toBe(3 * 16);
+      expect(oneHotRows(start as Float32Array)).toEqual([true, true, true]);
+      // Every episode starts on the lake's top-left tile, state 0.
+      expect([0, 1, 2].map((row) => start[row * 16])).toEqual([1, 1, 1]);
+      for (let t = 0; t < 5; t++) {
+        const { obs, info } = await env.step(new Int32Array([1, 2, 2])); // down, right, right
+        expect(oneHotRows(obs as Float32Array)).toEqual([true, true, true]);
+        for (const e of info.episodes) expect(info.finalObs.get(e.env)!.reduce((a, b) => a + b, 0)).toBe(1);
+      }
     } finally {
       await env.close();
     }

@@ -9,10 +9,12 @@ export interface GymEnvArgs extends BridgeOptions {
 }
 
 /**
- * P envs of any gymnasium id with `Discrete` actions and a Box observation, in one Python worker (the envs
- * README, "Any gymnasium env"). The worker runs the registry check first and refuses an id it cannot host
- * (unknown, with close matches; continuous actions; an unsupported observation) with that one line.
- * Observations: float32 `[P, D]` for a vector env, uint8 `[P, H, W, C]` for a small image (MiniGrid's
+ * P envs of any gymnasium id with `Discrete` actions and an observation an encoder reads, in one Python worker
+ * (the envs README, "Any gymnasium env"). The worker runs the registry check first and refuses an id it cannot
+ * host (unknown, with close matches; continuous actions; an unsupported observation) with that one line.
+ * Observations: float32 `[P, D]` for a vector env (a flat Box, or gymnasium's `spaces.flatten` of a `Discrete`,
+ * `MultiDiscrete`, `MultiBinary`, `Tuple` or `Dict` observation: FrozenLake-v1's state one-hot in 16, Blackjack-v1's
+ * hand in 45), uint8 `[P, H, W, C]` for a small image (MiniGrid's
  * codes), uint8 `[P, 1, 84, 84]` grayscale for a larger picture. Env i of a batch reset with `seed` gets
  * `seed + i`; episodes end on the env's own `terminated`/`truncated`, with same-step autoreset.
  *

@@ -19,19 +19,18 @@ beforeAll(async () => {
 describe('env ids are checked against the bridge registry before any run starts', () => {
   afterAll(() => expect(liveWorkerCount()).toBe(0));
 
-  it('accepts unlisted MiniGrid ids and CartPole-v1, and names each problem with its fix', async () => {
+  it('accepts unlisted MiniGrid ids, CartPole-v1 and the toy-text envs, and names each problem with its fix', async () => {
     expect(await envIdProblems('minigrid', ['MiniGrid-MemoryS7-v0', 'MiniGrid-MemoryS11-v0', 'MiniGrid-KeyCorridorS3R1-v0'])).toEqual({});
     const minigrid = await envIdProblems('minigrid', ['MiniGrid-MemoryS8-v0', 'CartPole-v1', 'warehouse']);
     expect(minigrid['MiniGrid-MemoryS8-v0']).toMatch(/^is not a registered gymnasium id \(\d+ registered\): did you mean 'MiniGrid-MemoryS\d+-v0'/);
     expect(minigrid['MiniGrid-MemoryS8-v0']).toContain("'MiniGrid-MemoryS7-v0'");
     expect(minigrid['CartPole-v1']).toBe("is not a minigrid env: use a MiniGrid id such as 'MiniGrid-MemoryS7-v0' (other gymnasium ids: the gym family)");
     expect(minigrid['warehouse']).toBe("is a warehouse env, not a minigrid env: use a MiniGrid id such as 'MiniGrid-MemoryS7-v0' (other gymnasium ids: the gym family)");
-    const gym = await envIdProblems('gym', ['CartPole-v1', 'MiniGrid-MemoryS7-v0', 'Pendulum-v1', 'Blackjack-v1']);
+    // Discrete and Tuple observations (FrozenLake, Taxi, CliffWalking, Blackjack) are sent flattened (the envs README).
+    const gym = await envIdProblems('gym', ['CartPole-v1', 'MiniGrid-MemoryS7-v0', 'Pendulum-v1', 'Blackjack-v1', 'FrozenLake-v1', 'Taxi-v3', 'CliffWalking-v1']);
     expect(gym).toEqual({
       'Pendulum-v1':
         "has action space Box(-2.0, 2.0, (1,), float32): the bridge hosts Discrete action spaces only (e.g. CartPole-v1's Discrete(2)); pick an env with discrete actions",
-      'Blackjack-v1':
-        "observes Tuple(Discrete(32), Discrete(11), Discrete(2)): the bridge hosts a uint8 Box image H×W×C, a flat Box vector or MiniGrid's Dict with an 'image'",
     });
     expect((await envIdProblems('atari', ['MiniGrid-MemoryS7-v0']))['MiniGrid-MemoryS7-v0']).toBe(
       "is a minigrid env, not a atari env: use an Atari ROM name such as 'breakout' or 'pong'",
@@ -137,6 +136,31 @@ describe('training, loadAgent and evaluation on gymnasium envs', () => {
     // Measured: 22.1 after the first update, 49.6 after the eighth (random play lasts about 22 steps).
     expect(returns[0]).toBeLessThan(30);
     expect(returns[7]).toBeGreaterThan(2 * returns[0]!);
+  });
+
+  it('trains FNN on Blackjack-v1 from its flattened Tuple (float32 [45], the MLP encoder), as `mempo gym --env Blackjack-v1` does', async () => {
+    const runDir = join(dir, 'blackjack');
+    const result = await runTraining({
+      env: { family: 'gym', id: 'Blackjack-v1', flicker: 0 },
+      memory: 'fnn',
+      preset: 'atari',
+      seed: 1,
+      engine: 'eager',
+      totalSteps: 1024,
+      core: { hidden: 16 },
+      runDir,
+      progress: false,
+    });
+    result.agent.dispose();
+    expect(result.updates).toBe(1);
+    // A hand lasts a few steps: one update of 8 envs × 128 steps finishes many, each paying -1, 0 or 1 (or 1.5).
+    const [row] = readProgressCsv(join(runDir, 'progress.csv'));
+    expect(row!['charts/episode_return_mean']).toBeGreaterThanOrEqual(-1);
+    expect(row!['charts/episode_return_mean']).toBeLessThanOrEqual(1.5);
+    const loaded = loadAgent(runDir);
+    expect(loaded.agent.encoder.config()).toMatchObject({ kind: 'mlp', obsShape: [45] });
+    expect(loaded.agent.heads.numActions).toBe(2);
+    loaded.agent.dispose();
   });
 
   it('trains RIM on an unlisted MiniGrid id (MemoryS7) with the MiniGrid conv encoder', async () => {

@@ -72,9 +72,9 @@ export interface DescribeGymEnvsOptions {
  * @example
  * const found = await describeGymEnvs(['CartPole-v1', 'Pendulum-v1']);
  * found['CartPole-v1'].observationSpace; // { kind: 'vector', shape: [4], dtype: 'float32', … }
+ * found['Pendulum-v1'].problem;          // "'Pendulum-v1' has action space Box(-2.0, 2.0, (1,), float32): …"
  * const lake = await describeGymEnvs(['FrozenLake-v1']);
  * lake['FrozenLake-v1'].observationSpace; // { kind: 'vector', shape: [16], source: { text: 'Discrete(16)', … }, flattened: true, … }
- * found['Pendulum-v1'].problem;          // "'Pendulum-v1' has action space Box(-2.0, 2.0, (1,), float32): …"
  */
 export async function describeGymEnvs(ids: readonly string[], options: DescribeGymEnvsOptions = {}): Promise<Record<string, GymEnvDescription>> {
   const unique = [...new Set(ids)];

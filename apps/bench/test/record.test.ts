@@ -138,6 +138,21 @@ describe('mempo record: a GIF of a run with its memory beside each frame', () =>
     expect(pixel(bars, 32, 90)).toEqual([255, 255, 255]);
     expect(pixel(bars, 96, 240)).toEqual([31, 119, 180]); // −2: the full bar (120 px) below the middle
     expect(pixel(bars, 96, 100)).toEqual([255, 255, 255]);
+    // Taxi's 500-way one-hot (a flattened Discrete): a 23-wide grid of 11 px cells, entry 37 at row 1, column 14.
+    const oneHot = new Float32Array(500);
+    oneHot[37] = 1;
+    const cells = drawVector(oneHot);
+    expect([cells.width, cells.height]).toEqual([256, 256]);
+    expect(pixel(cells, 14 * 11 + 5, 11 + 5)).toEqual([31, 119, 180]);
+    expect(pixel(cells, 13 * 11 + 5, 11 + 5)).toEqual([255, 255, 255]);
+    expect(pixel(cells, 14 * 11 + 10, 11 + 5)).toEqual([255, 255, 255]); // the 1 px gap
+    // Negative entries shade towards orange, by magnitude over the largest (here 2): −1 is half way.
+    const signed = new Float32Array(100);
+    signed[0] = -2;
+    signed[1] = -1;
+    const halves = drawVector(signed);
+    expect(pixel(halves, 12, 12)).toEqual([230, 120, 20]);
+    expect(pixel(halves, 25 + 12, 12)).toEqual([243, 188, 138]);
   });
 
   it('records best/ with best: true, and names the fix for a run evaluated during training never', async () => {

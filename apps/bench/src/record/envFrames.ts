@@ -90,23 +90,55 @@ function newestGreyFrame(shape: readonly number[]): EnvFrameSource {
   return async (obs) => upscale(greyToRgb(obs.subarray((stack - 1) * h * w, stack * h * w), w, h), Math.max(1, Math.floor(TARGET_SIDE / Math.max(w, h))));
 }
 
+/** Up to this many entries a vector is drawn as bars (at least 4 px each); a longer one as a grid of cells. */
+const MAX_BARS = TARGET_SIDE / 4;
+
 /**
- * A vector observation (CartPole's 4 numbers) as one bar per entry around a middle line, scaled by the
- * largest magnitude in it (at least 1), so an env without a picture still shows what the agent reads.
+ * A vector observation as a picture, scaled by the largest magnitude in it (at least 1), so an env without a
+ * picture still shows what the agent reads. A short vector (CartPole's 4 numbers) is one bar per entry around a
+ * middle line; a long one (a flattened Discrete such as Taxi's 500-way one-hot) is a square grid of cells in
+ * entry order, row by row, shaded from white towards blue (positive) or orange (negative).
  */
 export function drawVector(obs: ObsArray): RgbImage {
-  const side = TARGET_SIDE;
-  const image: RgbImage = { width: side, height: side, rgb: new Uint8Array(side * side * 3).fill(255) };
   let scale = 1;
   for (const v of obs) scale = Math.max(scale, Math.abs(v));
+  if (obs.length > MAX_BARS) return drawCells(obs, scale);
+  const side = TARGET_SIDE;
+  const image = blank(side);
   const mid = side / 2;
-  const slot = Math.max(1, Math.floor(side / obs.length));
+  const slot = Math.floor(side / obs.length);
   obs.forEach((v, i) => {
     const h = Math.round((Math.abs(v) / scale) * (mid - 8));
     if (h > 0) fillRect(image, i * slot + 2, v >= 0 ? mid - h : mid, Math.max(1, slot - 4), h, ROBOT);
   });
   fillRect(image, 0, mid, side, 1, LINE);
   return image;
+}
+
+/**
+ * `drawVector` for a long vector: ⌈√n⌉ cells a row, with a 1 px gap once cells are 4 px; a vector too long for
+ * 1 px cells in 256 px gets a larger picture rather than losing entries.
+ */
+function drawCells(obs: ObsArray, scale: number): RgbImage {
+  const columns = Math.ceil(Math.sqrt(obs.length));
+  const cell = Math.max(1, Math.floor(TARGET_SIDE / columns));
+  const image = blank(Math.max(TARGET_SIDE, columns));
+  const gap = cell >= 4 ? 1 : 0;
+  obs.forEach((v, i) => {
+    const colour = shade(v >= 0 ? ROBOT : ITEM, Math.abs(v) / scale);
+    fillRect(image, (i % columns) * cell, Math.floor(i / columns) * cell, cell - gap, cell - gap, colour);
+  });
+  return image;
+}
+
+/** White moved a fraction `t` ∈ [0, 1] of the way towards `colour`. */
+function shade(colour: Rgb, t: number): Rgb {
+  const mix = (c: number): number => Math.round(255 + (c - 255) * t);
+  return [mix(colour[0]), mix(colour[1]), mix(colour[2])];
+}
+
+function blank(side: number): RgbImage {
+  return { width: side, height: side, rgb: new Uint8Array(side * side * 3).fill(255) };
 }
 
 function greyToRgb(grey: ObsArray, width: number, height: number): RgbImage {
@@ -128,6 +160,7 @@ export function upscale(image: RgbImage, factor: number): RgbImage {
   return { width, height, rgb };
 }
 
+type Rgb = readonly [number, number, number];
 const CELL = 32;
 const FLOOR = [238, 238, 238] as const;
 const SHELF = [200, 184, 154] as const;
@@ -135,7 +168,7 @@ const ITEM = [230, 120, 20] as const;
 const ROBOT = [31, 119, 180] as const;
 const LINE = [170, 170, 170] as const;
 
-function fillRect(image: RgbImage, x0: number, y0: number, w: number, h: number, colour: readonly [number, number, number]): void {
+function fillRect(image: RgbImage, x0: number, y0: number, w: number, h: number, colour: Rgb): void {
   for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) image.rgb.set(colour, 3 * (y * image.width + x));
 }
 

@@ -73,7 +73,7 @@ describe('diagnostics heatmaps', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mempo-heat-'));
     // RIM activeMask of 4 units, k = 2, over 12 steps: units 0 and (t mod 3) + 1 active.
     const mask = Array.from({ length: 12 }, (_, t) => [0, 1, 2, 3].map((u) => (u === 0 || u === (t % 3) + 1 ? 1 : 0)));
-    const over = await renderChart(diagnosticsHeatmapSpec('activeMask', [4], mask), join(dir, 'mask'));
+    const over = await renderChart(diagnosticsHeatmapSpec({ text: 'activeMask' }, [4], mask), join(dir, 'mask'));
     expect(over.svgText.match(/aria-roledescription="rect mark"/g)?.length).toBe(12 * 4);
     expect(over.svgText.match(/value: 1"/g)?.length).toBe(12 * 2);
     expect(readFileSync(over.png).subarray(1, 4).toString()).toBe('PNG');
@@ -82,7 +82,7 @@ describe('diagnostics heatmaps', () => {
       [1, 0, 0, 0, 0, 1],
       [0, 0.5, 0.5, 0, 0, 1],
     ];
-    const mean = await renderChart(diagnosticsHeatmapSpec('inputAttention', [2, 3], attention), join(dir, 'attention'));
+    const mean = await renderChart(diagnosticsHeatmapSpec({ text: 'inputAttention' }, [2, 3], attention), join(dir, 'attention'));
     expect(mean.svgText.match(/aria-roledescription="rect mark"/g)?.length).toBe(6);
     expect(mean.svgText).toContain('input element (last: null): 0; unit: 0; value: 0.5"');
     expect(mean.svgText).toContain('input element (last: null): 2; unit: 1; value: 1"');
@@ -92,7 +92,7 @@ describe('diagnostics heatmaps', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mempo-heat-'));
     // Attention within rounding of 0.5: on a fitted scale these would span the whole palette.
     const flat = Array.from({ length: 6 }, (_, t) => [0.499 + t * 0.0004, 0.501 - t * 0.0004]);
-    const spec = diagnosticsHeatmapSpec('alpha', [2], flat, [0, 4]);
+    const spec = diagnosticsHeatmapSpec({ text: 'alpha' }, [2], flat, [0, 4]);
     const chart = await renderChart(spec, join(dir, 'alpha'));
     const fills = new Set([...chart.svgText.matchAll(/aria-roledescription="rect mark"[^>]*fill="([^"]+)"/g)].map((m) => m[1]));
     expect(fills.size).toBe(1);
@@ -111,16 +111,28 @@ describe('learning curves', () => {
     const clipped = curveBands(runs, [0, 1]);
     expect(unclipped[0]!.lo).toBeLessThan(0);
     expect(clipped.map((r) => [r.lo, r.hi])).toEqual(unclipped.map((r) => [Math.max(0, r.lo), Math.min(1, r.hi)]));
-    const chart = await renderChart(learningCurveSpec('curves', runs, 'agent steps', { published: { RIM: 0.91 }, range: [0, 1] }), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
+    const chart = await renderChart(learningCurveSpec({ text: 'curves' }, runs, 'agent steps', { published: { RIM: 0.91 }, range: [0, 1] }), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
     // One line per seed and one for the mean; the published value is a rule.
     expect(chart.svgText.match(/aria-roledescription="line mark"/g)?.length).toBe(4);
     expect(chart.svgText.match(/aria-roledescription="rule mark"/g)?.length).toBe(1);
   });
 
+  it('stay about as wide as the plot and legend under a long title (its explanation goes on a subtitle line)', async () => {
+    const runs = [run('RIM (k=3)', 1, [0.1, 0.8]), run('LSTM', 1, [0.2, 0.82])];
+    const title = { text: 'MiniGrid-MultiRoom-N2-S4-v0: recent mean return', subtitle: ['mean ± 95% CI over seeds; thin: each seed; dashed: published'] };
+    const chart = await renderChart(learningCurveSpec(title, runs, 'agent steps'), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
+    // 520 px of plot, the y axis and the legend; as one line, this title made the picture 1154 px wide.
+    expect(Number(chart.svgText.match(/^<svg[^>]* width="([\d.]+)"/)![1])).toBeLessThan(720);
+    expect(chart.svgText).toContain('dashed: published');
+    // The x axis ends at the last update (2048 steps), not at a rounded-up 2,100.
+    expect(chart.svgText).toContain('>2,000<');
+    expect(chart.svgText).not.toContain('>2,100<');
+  });
+
   it('give each of more than 10 models its own colour and show long labels whole', async () => {
     const labels = Array.from({ length: 13 }, (_, i) => `− a difference undone, row ${i}`);
     const runs = labels.map((label, i) => run(label, 1, [0.1 + i / 20, 0.2 + i / 20]));
-    const chart = await renderChart(learningCurveSpec('ablation', runs, 'agent steps'), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
+    const chart = await renderChart(learningCurveSpec({ text: 'ablation' }, runs, 'agent steps'), join(mkdtempSync(join(tmpdir(), 'mempo-curve-')), 'c'));
     // The mean lines (stroke-width 2.5) carry the colour scale; the default palette would repeat after 10.
     const meanStrokes = [...chart.svgText.matchAll(/<path[^>]*stroke="(#[0-9a-f]{6})"[^>]*stroke-width="2.5"/g)].map((m) => m[1]);
     expect(meanStrokes).toHaveLength(13);

@@ -67,7 +67,7 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   for (const experiment of study.experiments) {
     const runs = results.runs.filter((r) => r.plan.train.id === experiment.train);
     if (runs.every((r) => r.curve.length === 0)) continue;
-    const title = `${experiment.train}: recent mean return (mean ± 95% CI over seeds; thin: each seed; dashed: published)`;
+    const title = { text: `${experiment.train}: recent mean return`, subtitle: ['mean ± 95% CI over seeds; thin: each seed; dashed: published'] };
     const published = Object.fromEntries(
       Object.entries(study.published).flatMap(([label, byEnv]) => (byEnv[experiment.train] !== undefined ? [[label, byEnv[experiment.train]!]] : [])),
     );
@@ -85,7 +85,7 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
       const key = `${run.plan.train.id}|${run.plan.label}|${name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const title = `${run.plan.label} ${name}, ${d.env}, seed ${run.plan.seed}, env 0, ${d.steps} steps`;
+      const title = { text: `${run.plan.label}: ${name}`, subtitle: [`${d.env}, seed ${run.plan.seed}, env 0, ${d.steps} steps`] };
       const base = join(dir, `diag-${fileName(run.plan.train.id)}-${fileName(run.plan.label)}-${name}`);
       heatmaps.push(await renderChart(diagnosticsHeatmapSpec(title, series.shape, series.values, d.episodeStarts), base));
     }

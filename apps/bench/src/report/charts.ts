@@ -44,6 +44,19 @@ export async function renderChart(spec: TopLevelSpec, base: string): Promise<Cha
   return { svg: `${base}.svg`, png: `${base}.png`, svgText };
 }
 
+/**
+ * A chart's title: a short first line, and what the marks mean or where the data comes from on smaller lines
+ * under it, so the title never sets the picture's width (a one-line title wider than the plot pads it on both sides).
+ */
+export interface ChartTitle {
+  text: string;
+  subtitle?: readonly string[];
+}
+
+function titleSpec(title: ChartTitle): { text: string; subtitle?: string[]; anchor: 'start' } {
+  return { text: title.text, ...(title.subtitle?.length ? { subtitle: [...title.subtitle] } : {}), anchor: 'start' };
+}
+
 /** The returns an env family can give, for clipping CI bands (a band below the lowest return is not data). */
 export type ReturnRange = readonly [number, number];
 
@@ -77,12 +90,13 @@ export function curveBands(
  * (not the pale band's).
  */
 export function learningCurveSpec(
-  title: string,
+  title: ChartTitle,
   runs: readonly RunRecord[],
   unit: string,
   options: { published?: Record<string, number>; range?: ReturnRange } = {},
 ): TopLevelSpec {
-  const x = { field: 'step', type: 'quantitative' as const, title: unit };
+  // No "nice" end: the axis stops at the budget rather than rounding 1M frames up to 1.1M.
+  const x = { field: 'step', type: 'quantitative' as const, title: unit, scale: { nice: false } };
   // One colour scale; its legend comes from the mean lines only (full opacity), never from the pale bands.
   // Vega's default palette has 10 colours and repeats after that (an ablation has 13 rows): 20 distinct ones
   // beyond 10 models. Labels are shown whole, however long (an ablation row names what it undoes).
@@ -99,7 +113,7 @@ export function learningCurveSpec(
   const published = Object.entries(options.published ?? {}).map(([label, value]) => ({ label, value }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: titleSpec(title),
     width: 520,
     height: 300,
     resolve: { legend: { color: 'independent' } },
@@ -129,7 +143,7 @@ export function learningCurveSpec(
  * a 0/1 mask, so the colour scale is fixed to [0, 1]: rounding noise around 0.5 stays one colour.
  */
 export function diagnosticsHeatmapSpec(
-  title: string,
+  title: ChartTitle,
   shape: readonly number[],
   values: readonly (readonly number[])[],
   episodeStarts: readonly number[] = [],
@@ -165,7 +179,7 @@ export function diagnosticsHeatmapSpec(
   const starts = shape.length <= 1 ? episodeStarts.map((t) => ({ x: t })) : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: starts.length > 0 ? { text: title, subtitle: 'red lines: an episode starts (memory reset)' } : title,
+    title: titleSpec(starts.length > 0 ? { ...title, subtitle: [...(title.subtitle ?? []), 'red lines: an episode starts (memory reset)'] } : title),
     width: 520,
     height: 180,
     layer: [heatmap, ...(starts.length > 0 ? [{ data: { values: starts }, mark: { type: 'rule' as const, color: 'red', strokeWidth: 1.5 }, encoding: { x } }] : [])],

@@ -1,5 +1,5 @@
 import { makeDirectory, writeFileAtomic } from '@mempo/ppo';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { copyReportFont, diagnosticsHeatmapSpec, learningCurveSpec, renderChart, type ChartFiles, type ReturnRange } from './charts.js';
 import { renderHtmlReport, type HtmlReportInput } from './htmlReport.js';
 import { recordedSettings } from './recordedSettings.js';
@@ -94,9 +94,11 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
   // The HTML and its inline SVGs use the bundled font, copied beside them.
   const font = copyReportFont(dir);
   const html = join(dir, 'index.html');
+  // An href is a URL path: '/'-separated on every OS.
+  const href = (to: string) => relative(dir, to).split(sep).join('/');
   const runLinks = (runDir: string) => [
-    { label: 'folder', href: `${relative(dir, runDir)}/` },
-    { label: 'log', href: join(relative(dir, runDir), 'run.log') },
+    { label: 'folder', href: `${href(runDir)}/` },
+    { label: 'log', href: `${href(runDir)}/run.log` },
   ];
   const page: HtmlReportInput = {
     results,
@@ -104,8 +106,8 @@ export async function buildReport(results: StudyResults): Promise<ReportFiles> {
     curves,
     heatmaps,
     links: {
-      markdown: relative(dir, markdown),
-      csv: relative(dir, csv),
+      markdown: href(markdown),
+      csv: href(csv),
       runs: results.runs.map((r) => ({ id: r.plan.id, finished: r.outcome !== null, files: runLinks(r.plan.runDir) })),
     },
   };

@@ -131,12 +131,6 @@ function reportFiles(report: ReportFiles): string[] {
   return [report.markdown, report.csv, report.html, report.font, ...charts];
 }
 
-/** Writes one file atomically (readers see the old or the new file, never a part) and returns its size. */
-function writeBytes(to: string, bytes: Uint8Array): number {
-  writeFileAtomic(to, bytes);
-  return bytes.byteLength;
-}
-
 /**
  * The export's run list: an exported run links its files in `runs/<id>/`, any other run says why it is not
  * there (the study folder's page links run folders and logs, which an export does not hold).
@@ -194,9 +188,11 @@ export async function exportStudy(options: ExportOptions): Promise<StudyExport> 
 
   const written: string[] = [];
   // Manifest paths are POSIX (the same on every machine that checks the folder out).
+  // Each file is written atomically: a reader sees the old or the new file, never a part.
   const write = (path: string, bytes: Uint8Array): number => {
     written.push(path);
-    return writeBytes(join(to, path), bytes);
+    writeFileAtomic(join(to, path), bytes);
+    return bytes.byteLength;
   };
   const copy = (from: string, path: string): number => write(path, readFileSync(from));
   const page = renderHtmlReport({ ...report.page, links: { ...report.page.links, runs: exportedRunLinks(report, exportedIds, skipped) } });

@@ -38,6 +38,7 @@ interface TrainingFlags extends Record<string, unknown> {
   preset: PresetName;
   stack?: number;
   flicker: number;
+  legacyItemRemoval?: boolean;
   out?: string;
   units?: number;
   k?: number;
@@ -85,10 +86,11 @@ export function addTrainingCommands(program: Command, backend: () => string | un
       .option('--eval-deterministic', 'evaluate with the most likely actions instead of sampled ones');
     if (family !== 'warehouse') command.option('--env <id>', 'env id', defaults.env);
     if (family === 'atari') command.option('--flicker <p>', `env.flicker: ${ENV_OPTIONS.shape.flicker.description}`, optionFlag(ENV_OPTIONS, 'flicker', 'env'), 0.5);
+    if (family === 'warehouse') command.option('--legacy-item-removal', "the original code's item-removal loop, under which the published curves were made (default: the clean rule)");
     command.action(async (flags: TrainingFlags) => {
       const { seed = 1, engine = 'auto', totalSteps, numEnvs, ...ppo } = ppoFlagValues(flags);
       const spec: RunSpec = {
-        env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0 },
+        env: { family, id: flags.env ?? defaults.env, flicker: family === 'atari' ? flags.flicker : 0, ...(flags.legacyItemRemoval ? { legacyItemRemoval: true } : {}) },
         memory: flags.memory,
         preset: flags.preset,
         seed,

@@ -48,6 +48,7 @@ describe('a training request is checked before anything is written (built CLI)',
     [['--stack', '2'], '--stack 2 here, 1 in the run'],
     [['--envs', '4', '--frames', '1024'], '--envs 4 here, 8 in the run'],
     [['--preset', 'atari'], '--preset atari here, iam in the run'],
+    [['--legacy-item-removal'], '--legacy-item-removal true here, false in the run'],
     [['--memory', 'gru', '--hidden', '64'], '--memory gru here, lstm in the run; --hidden 64 here, 256 in the run'],
   ])('refuses %j on an lstm run and leaves every byte of the folder', (flags, what) => {
     const before = snapshot(run);
@@ -69,6 +70,7 @@ describe('a training request is checked before anything is written (built CLI)',
       [['minigrid', '--env', 'CartPole-v1'], `error: --env 'CartPole-v1' is not a minigrid env: use a MiniGrid id such as 'MiniGrid-MemoryS7-v0' (other gymnasium ids: the gym family)\n`],
       [['gym', '--env', 'Pendulum-v1'], `error: --env 'Pendulum-v1' has action space Box(-2.0, 2.0, (1,), float32): the bridge hosts Discrete action spaces only`],
       [['gym', '--memory', 'lstm', '--stack', '2'], 'error: --stack applies to Atari and the Warehouse only (gym observations are not stacked); remove --stack\n'],
+      [['minigrid', '--legacy-item-removal'], "error: unknown option '--legacy-item-removal'"],
     ];
     for (const [args, message] of cases) {
       const r = mempo(...args, '--out', fresh);

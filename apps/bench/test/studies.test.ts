@@ -37,6 +37,13 @@ describe('study files', () => {
     expect(runs[0]!.core).toEqual({ hidden: 16 });
     expect(runs[0]!.stack).toBe(1);
     expect(runs[3]!.runDir).toBe('/out/runs/warehouse--lstm--s2');
+    // The clean item-removal rule is the default and is not written; the original loop is, in every run's env.
+    expect(runs[0]!.train).toEqual({ family: 'warehouse', id: 'warehouse', flicker: 0 });
+    const legacy = planRuns(parseStudy({ ...valid, legacyItemRemoval: true }), '/out');
+    expect(legacy.map((r) => [r.train.legacyItemRemoval, r.evaluate[0]!.legacyItemRemoval, r.resolved.training.env.legacyItemRemoval])).toEqual(
+      Array.from({ length: 4 }, () => [true, true, true]),
+    );
+    expect(legacy[0]!.fingerprint).not.toBe(runs[0]!.fingerprint);
     expect(slug('RIM (k=2)')).toBe('rim-k-2');
   });
 
@@ -51,6 +58,9 @@ describe('study files', () => {
     // MiniGrid ids are not a fixed list: the registry check at study load (checkStudyEnvs) decides.
     expect(bad({ family: 'minigrid', experiments: [{ train: 'MiniGrid-MemoryS7-v0' }], memories: [{ label: 'LSTM', memory: 'lstm' }], published: {} })).not.toThrow();
     expect(bad({ extra: 1 })).toThrow(/\(file\): Unrecognized key: "extra"/);
+    expect(bad({ family: 'minigrid', experiments: [{ train: 'MiniGrid-MemoryS7-v0' }], memories: [{ label: 'LSTM', memory: 'lstm' }], published: {}, legacyItemRemoval: true })).toThrow(
+      "legacyItemRemoval: applies to the Warehouse only (this study's family is minigrid); remove legacyItemRemoval",
+    );
     expect(bad({ memories: [valid.memories[1], valid.memories[1]] })).toThrow("memories[1].label: label 'LSTM' is used twice");
     expect(bad({ experiments: undefined })).toThrow(/^bad\.json is not a valid study file:\n {2}experiments: /);
   });

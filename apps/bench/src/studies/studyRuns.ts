@@ -54,7 +54,12 @@ export function slug(label: string): string {
 export function planRuns(study: Study, outDir: string, onNote: (line: string) => void = () => {}): PlannedRun[] {
   const noted = new Set<string>();
   const runs: PlannedRun[] = [];
-  const choice = (id: string): EnvChoice => ({ family: study.family, id, flicker: study.family === 'atari' ? study.flicker : 0 });
+  const choice = (id: string): EnvChoice => ({
+    family: study.family,
+    id,
+    flicker: study.family === 'atari' ? study.flicker : 0,
+    ...(study.legacyItemRemoval ? { legacyItemRemoval: true } : {}),
+  });
   for (const experiment of study.experiments) {
     for (const entry of study.memories) {
       for (const seed of study.seeds) {

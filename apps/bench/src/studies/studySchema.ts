@@ -101,6 +101,10 @@ export const studySchema = z
     seeds: z.array(z.number().int().nonnegative()).min(1).describe('one run per seed per cell'),
     envs: positiveInt.optional().describe("parallel envs per run; default: the preset's"),
     flicker: ENV_OPTIONS.shape.flicker.unwrap().default(0.5).describe('Atari: flicker probability'),
+    legacyItemRemoval: z
+      .boolean()
+      .default(false)
+      .describe("Warehouse: the original code's item-removal loop, under which the published curves were made (default: the clean rule)"),
     engine: z
       .enum(['auto', 'graph', 'eager'])
       .default('auto')
@@ -135,6 +139,8 @@ export const studySchema = z
             message: `${s.family === 'minigrid' ? 'MiniGrid' : 'gym'} observations are not stacked; remove stack`,
           });
       });
+    if (s.family !== 'warehouse' && s.legacyItemRemoval)
+      ctx.addIssue({ code: 'custom', path: ['legacyItemRemoval'], message: `applies to the Warehouse only (this study's family is ${s.family}); remove legacyItemRemoval` });
     if (s.family === 'warehouse')
       s.experiments.forEach((e, i) => {
         if (e.train !== 'warehouse' || e.evaluate.some((id) => id !== 'warehouse'))

@@ -19,6 +19,11 @@ export interface EnvChoice {
   id: string;
   /** Atari: flicker probability (IAM paper: 0.5). */
   flicker: number;
+  /**
+   * Warehouse: the original code's item-removal loop (the envs README, "Warehouse"), under which the published
+   * curves were made; absent means the clean rule, so a run's config.json says which rule it used.
+   */
+  legacyItemRemoval?: true;
 }
 
 /**
@@ -67,7 +72,7 @@ export async function makeEnv(
     case 'gym':
       return makeGymEnv({ envId: choice.id, numEnvs });
     case 'warehouse': {
-      const env = new Warehouse({ numEnvs });
+      const env = new Warehouse({ numEnvs, legacyItemRemoval: choice.legacyItemRemoval === true });
       const k = stack ?? defaultStack('warehouse', memory);
       return k > 1 ? new FrameStack(env, { k, order: 'newest-first' }) : env;
     }

@@ -69,6 +69,8 @@ export function resolveRun(request: RunRequest): Resolution {
   if ((env.family === 'minigrid' || env.family === 'gym') && request.stack !== undefined)
     throw new Error(`--stack applies to Atari and the Warehouse only (${env.family === 'gym' ? 'gym' : 'MiniGrid'} observations are not stacked); remove --stack`);
   if (env.family !== 'atari' && env.flicker !== 0) throw new Error(`--flicker applies to Atari only (got a ${env.family} env); remove --flicker`);
+  if (env.family !== 'warehouse' && env.legacyItemRemoval !== undefined)
+    throw new Error(`--legacy-item-removal applies to the Warehouse only (got a ${env.family} env); remove --legacy-item-removal`);
   const sizes = coreSizes(memory, env.family, core);
 
   const base = resolveConfig(request.preset, {

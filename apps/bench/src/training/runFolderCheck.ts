@@ -25,6 +25,7 @@ export function runDifferences(requested: ResolvedRun, recorded: ResolvedRun): S
   const pairs: [string, unknown, unknown][] = [
     ['env', requested.env.id, recorded.env.id],
     ['flicker', requested.env.flicker, recorded.env.flicker],
+    ['legacyItemRemoval', requested.env.legacyItemRemoval ?? false, recorded.env.legacyItemRemoval ?? false],
     ['memory', requested.memory, recorded.memory],
     ['preset', requested.preset, recorded.preset],
     ['seed', requested.seed, recorded.seed],
@@ -56,13 +57,14 @@ function ppoDifferences(requested: Partial<PpoConfig>, recorded: Partial<PpoConf
  */
 export function describeDifferences(differences: readonly SpecDifference[], requestedIn = 'here', flagPrefix = '--'): string {
   // A PPO field is its generated flag on the CLI (`--learning-rate`), its `ppo.` key in a study.
-  // The agent has no flags: its parts are named as a study names them (`agent.heads`).
+  // The agent has no flags: its parts are named as a study names them (`agent.heads`). Other fields are
+  // flags in kebab-case (`--legacy-item-removal`), study keys as they are.
   const name = (field: string) =>
     field.startsWith('ppo.') && flagPrefix !== ''
       ? `${flagPrefix}${PPO_FLAGS[field.slice(4) as keyof PpoConfig]}`
-      : field.startsWith('agent.')
+      : field.startsWith('agent.') || flagPrefix === ''
         ? field
-        : `${flagPrefix}${field}`;
+        : `${flagPrefix}${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
   return differences.map((d) => `${name(d.field)} ${show(d.requested)} ${requestedIn}, ${show(d.recorded)} in the run`).join('; ');
 }

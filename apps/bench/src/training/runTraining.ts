@@ -75,6 +75,7 @@ function tensorBoardWriter(dir: string, resolved: ResolvedRun): EventFileWriter 
 function runHParams(resolved: ResolvedRun): HParams {
   const values: HParams = { env: resolved.env.id, memory: resolved.memory, preset: resolved.preset, seed: resolved.seed, frames: resolved.frames, envs: resolved.envs, stack: resolved.stack };
   if (resolved.env.family === 'atari') values['flicker'] = resolved.env.flicker;
+  if (resolved.env.family === 'warehouse') values['legacyItemRemoval'] = resolved.env.legacyItemRemoval === true;
   for (const [prefix, settings] of [['ppo', resolved.ppo], ['core', resolved.core]] as const)
     for (const [key, value] of Object.entries(settings))
       if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') values[`${prefix}/${key}`] = value;

@@ -21,7 +21,7 @@ export interface EnvChoice {
   flicker: number;
   /**
    * Warehouse: the original code's item-removal loop (the envs README, "Warehouse"), under which the published
-   * curves were made; absent means the clean rule, so a run's config.json says which rule it used.
+   * curves were made; absent means the clean rule, so a run's run.json says which rule it used.
    */
   legacyItemRemoval?: true;
 }

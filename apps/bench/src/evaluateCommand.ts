@@ -47,13 +47,8 @@ export function addEvaluateCommand(program: Command, backend: () => string | und
         throw new InvalidArgumentError(`--flicker applies to Atari runs only (the run in ${flags.run} trained on '${spec.env.id}'); remove --flicker`);
       const info = await useBackend(backend());
       console.error(`backend: ${info.name}`);
-      // The Warehouse's item-removal rule is the run's: an evaluation on the other rule would be another env.
-      const env = {
-        family: spec.env.family,
-        id: flags.env ?? spec.env.id,
-        flicker: flags.flicker ?? spec.env.flicker,
-        ...(spec.env.legacyItemRemoval ? { legacyItemRemoval: true as const } : {}),
-      };
+      // Everything else about the env is the run's (the Warehouse's item-removal rule among it).
+      const env = { ...spec.env, id: flags.env ?? spec.env.id, flicker: flags.flicker ?? spec.env.flicker };
       const result = await evaluateRun(flags.run, {
         env,
         episodes: flags.episodes,
